@@ -1,0 +1,109 @@
+//! What `check` reads: stdin, named files, and directories walked for reply files.
+
+use std::path::{Path, PathBuf};
+use webcare_lint::documents::Format;
+
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+    /// A path that does not exist or cannot be listed.
+    Missing(String),
+}
+
+pub struct Input {
+    /// The path as shown in reports.
+    pub display: String,
+    pub source: Source,
+    pub format: Format,
+}
+
+/// ripgrep's rule: stdin is read when it is a pipe or a regular file (not a terminal, not
+/// `/dev/null`).
+pub fn stdin_is_readable() -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::metadata("/dev/stdin")
+        .map(|m| m.file_type().is_fifo() || m.file_type().is_file() || m.file_type().is_socket())
+        .unwrap_or(false)
+}
+
+/// The inputs for the given paths, in a stable order.
+pub fn collect(paths: &[PathBuf], stdin_name: &str) -> Vec<Input> {
+    let mut out = Vec::new();
+    if paths.is_empty() {
+        if stdin_is_readable() {
+            out.push(stdin(stdin_name));
+        } else {
+            walk(Path::new("."), true, &mut out);
+        }
+        return out;
+    }
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(stdin(stdin_name));
+        } else if p.is_dir() {
+            walk(p, false, &mut out);
+        } else if p.exists() {
+            out.push(Input {
+                display: p.display().to_string(),
+                source: Source::File(p.clone()),
+                format: Format::for_path(p),
+            });
+        } else {
+            out.push(Input {
+                display: p.display().to_string(),
+                source: Source::Missing("no such file or directory".into()),
+                format: Format::Text,
+            });
+        }
+    }
+    out
+}
+
+fn stdin(name: &str) -> Input {
+    let format = Format::for_walk(Path::new(name)).unwrap_or(Format::Text);
+    Input {
+        display: name.to_string(),
+        source: Source::Stdin,
+        format,
+    }
+}
+
+/// Recursive, sorted, skipping hidden files and folders; only reply-file extensions.
+fn walk(dir: &Path, implicit: bool, out: &mut Vec<Input>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            out.push(Input {
+                display: dir.display().to_string(),
+                source: Source::Missing(e.to_string()),
+                format: Format::Text,
+            });
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, implicit, out);
+        } else if let Some(format) = Format::for_walk(&p) {
+            let shown = if implicit {
+                p.strip_prefix(".").unwrap_or(&p).display().to_string()
+            } else {
+                p.display().to_string()
+            };
+            out.push(Input {
+                display: shown,
+                source: Source::File(p),
+                format,
+            });
+        }
+    }
+}

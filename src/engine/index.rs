@@ -1,0 +1,180 @@
+//! One pass over a reply's words for all phrases of all active rules: phrases are indexed by
+//! the words they can start with, so a word only tries the few phrases that may start there.
+//! Raw regexes are gated by one `RegexSet` pass.
+
+use crate::engine::Matcher;
+use crate::pattern::{First, Phrase};
+use crate::text::{Analysis, Mask};
+use regex::{Regex, RegexSet};
+use std::collections::HashMap;
+
+/// A match of one matcher (a slot) in a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub slot: u32,
+    /// Word indices `[first, last)`.
+    pub first: u32,
+    pub last: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug)]
+struct Entry {
+    slot: u32,
+    phrase: Phrase,
+    skip: Mask,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Builder {
+    entries: Vec<Entry>,
+    regexes: Vec<(u32, Regex, Mask)>,
+    owners: Vec<u32>,
+}
+
+impl Builder {
+    /// Registers a matcher of rule `owner`; returns its slot.
+    pub fn add(&mut self, owner: usize, m: &Matcher, skip: Mask) -> u32 {
+        let slot = self.owners.len() as u32;
+        self.owners.push(owner as u32);
+        for p in &m.phrases {
+            self.entries.push(Entry {
+                slot,
+                phrase: p.clone(),
+                skip,
+            });
+        }
+        for r in &m.regexes {
+            self.regexes.push((slot, r.clone(), skip));
+        }
+        slot
+    }
+
+    pub fn finish(self) -> Index {
+        let mut by_word: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut by_prefix: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut wild = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            for first in e.phrase.firsts() {
+                match first {
+                    First::Word(w) => by_word.entry(w).or_default().push(i as u32),
+                    First::Prefix(p) => by_prefix.entry(p).or_default().push(i as u32),
+                    First::Wild => wild.push(i as u32),
+                }
+            }
+        }
+        let mut prefix_lens: Vec<usize> = by_prefix.keys().map(|k| k.len()).collect();
+        prefix_lens.sort_unstable();
+        prefix_lens.dedup();
+        wild.dedup();
+        let regex_set = if self.regexes.is_empty() {
+            None
+        } else {
+            RegexSet::new(self.regexes.iter().map(|(_, r, _)| r.as_str())).ok()
+        };
+        Index {
+            entries: self.entries,
+            by_word,
+            by_prefix,
+            prefix_lens,
+            wild,
+            regexes: self.regexes,
+            regex_set,
+            owners: self.owners,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Index {
+    entries: Vec<Entry>,
+    by_word: HashMap<Box<str>, Vec<u32>>,
+    by_prefix: HashMap<Box<str>, Vec<u32>>,
+    prefix_lens: Vec<usize>,
+    wild: Vec<u32>,
+    regexes: Vec<(u32, Regex, Mask)>,
+    regex_set: Option<RegexSet>,
+    owners: Vec<u32>,
+}
+
+impl Index {
+    /// The rule a slot belongs to.
+    pub fn owner(&self, slot: u32) -> usize {
+        self.owners[slot as usize] as usize
+    }
+
+    /// All hits in `a`, sorted by slot then start; within a slot, overlapping hits are
+    /// reduced to the earliest (and then longest).
+    pub fn hits(&self, a: &Analysis) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut push = |e: &Entry, i: usize| {
+            if let Some(m) = e.phrase.match_at(a, i, e.skip) {
+                hits.push(Hit {
+                    slot: e.slot,
+                    first: m.first as u32,
+                    last: m.last as u32,
+                    start: m.start,
+                    end: m.end,
+                });
+            }
+        };
+        for i in 0..a.words.len() {
+            let w = a.folded(i);
+            if let Some(list) = self.by_word.get(w) {
+                list.iter()
+                    .for_each(|&e| push(&self.entries[e as usize], i));
+            }
+            for &len in &self.prefix_lens {
+                if len > w.len() {
+                    break;
+                }
+                if w.is_char_boundary(len) {
+                    if let Some(list) = self.by_prefix.get(&w[..len]) {
+                        list.iter()
+                            .for_each(|&e| push(&self.entries[e as usize], i));
+                    }
+                }
+            }
+            self.wild
+                .iter()
+                .for_each(|&e| push(&self.entries[e as usize], i));
+        }
+        if let Some(set) = &self.regex_set {
+            for k in set.matches(a.text).iter() {
+                let (slot, re, skip) = &self.regexes[k];
+                for m in re.find_iter(a.text) {
+                    if m.is_empty() || a.is_masked(m.start(), *skip) {
+                        continue;
+                    }
+                    let first = a
+                        .word_at_or_after(m.start())
+                        .min(a.words.len().saturating_sub(1));
+                    let last = a.word_at_or_after(m.end()).max(first + 1);
+                    hits.push(Hit {
+                        slot: *slot,
+                        first: first as u32,
+                        last: last as u32,
+                        start: m.start(),
+                        end: m.end(),
+                    });
+                }
+            }
+        }
+        hits.sort_unstable_by(|x, y| {
+            (x.slot, x.start, std::cmp::Reverse(x.end)).cmp(&(
+                y.slot,
+                y.start,
+                std::cmp::Reverse(y.end),
+            ))
+        });
+        let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+        for h in hits {
+            match kept.last() {
+                Some(k) if k.slot == h.slot && h.start < k.end => {}
+                _ => kept.push(h),
+            }
+        }
+        kept
+    }
+}

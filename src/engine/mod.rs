@@ -1,0 +1,151 @@
+//! The linter: the active rules of the loaded packs, indexed by first word so that a draft is
+//! walked once for all phrases, and evaluated per rule kind.
+
+mod eval;
+mod index;
+pub mod rule;
+mod select;
+
+pub use rule::{Applicability, Example, Expect, Kind, Matcher, Rule, Severity};
+pub use select::{Selection, SelectionError};
+
+use crate::text::Analysis;
+use index::{Hit, Index};
+
+/// The context a reply is checked in.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Channel profile (`x`, `whatsapp`, …); `None` runs no channel-specific rule.
+    pub channel: Option<String>,
+    /// The house's form of address (`je` or `u`), if fixed.
+    pub register: Option<String>,
+    /// The customer's message (and earlier thread) the draft answers.
+    pub in_reply_to: Option<String>,
+}
+
+impl Context {
+    /// The value of a context option a rule refers to by name.
+    pub fn option(&self, name: &str) -> Option<&str> {
+        match name {
+            "register" => self.register.as_deref(),
+            "channel" => self.channel.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A fix for one finding, in the checked text's byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+    pub applicability: Applicability,
+}
+
+/// A rule's finding in one reply, in the reply text's byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Index of the rule in [`Linter::rules`].
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+}
+
+/// The active rules, ready to check replies. Build once, share across threads.
+#[derive(Debug)]
+pub struct Linter {
+    rules: Vec<Rule>,
+    slots: Vec<eval::Slots>,
+    index: Index,
+}
+
+impl Linter {
+    /// A linter for the rules of `packs` that `selection` keeps.
+    pub fn new<'p>(
+        packs: impl IntoIterator<Item = &'p crate::packs::Pack>,
+        selection: &Selection,
+    ) -> Result<Linter, SelectionError> {
+        let packs: Vec<&crate::packs::Pack> = packs.into_iter().collect();
+        let all: Vec<&Rule> = packs.iter().flat_map(|p| p.rules.iter()).collect();
+        let keep = selection.resolve(&all)?;
+        let rules: Vec<Rule> = all
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(r, _)| r.clone())
+            .collect();
+        Ok(Linter::from_rules(rules))
+    }
+
+    /// A linter for exactly these rules.
+    pub fn from_rules(rules: Vec<Rule>) -> Linter {
+        let mut builder = index::Builder::default();
+        let slots = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| eval::Slots::register(i, r, &mut builder))
+            .collect();
+        Linter {
+            rules,
+            slots,
+            index: builder.finish(),
+        }
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Check one reply.
+    pub fn check(&self, text: &str, ctx: &Context) -> Vec<Finding> {
+        let a = Analysis::new(text);
+        let hits = self.index.hits(&a);
+        let mut touched: Vec<usize> = hits.iter().map(|h| self.index.owner(h.slot)).collect();
+        touched.dedup();
+        touched.sort_unstable();
+        touched.dedup();
+        let mut out = Vec::new();
+        for r in touched {
+            let rule = &self.rules[r];
+            if !rule.channels.is_empty()
+                && !ctx
+                    .channel
+                    .as_ref()
+                    .is_some_and(|c| rule.channels.iter().any(|rc| rc == c))
+            {
+                continue;
+            }
+            eval::evaluate(r, rule, &self.slots[r], &a, &hits, ctx, &mut out);
+        }
+        out.sort_by_key(|f| (f.start, f.end, f.rule));
+        out
+    }
+}
+
+pub(crate) fn hits_in(hits: &[Hit], slot: u32) -> &[Hit] {
+    let from = hits.partition_point(|h| h.slot < slot);
+    let to = hits.partition_point(|h| h.slot <= slot);
+    &hits[from..to]
+}
+
+/// Applies non-overlapping fixes to `text` (later ones overlapping an earlier one are
+/// skipped).
+pub fn apply_fixes(text: &str, fixes: &[Fix]) -> String {
+    let mut sorted: Vec<&Fix> = fixes.iter().collect();
+    sorted.sort_by_key(|f| (f.start, f.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for f in sorted {
+        if f.start < at {
+            continue;
+        }
+        out.push_str(&text[at..f.start]);
+        out.push_str(&f.replacement);
+        at = f.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}

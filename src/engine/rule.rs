@@ -1,0 +1,160 @@
+//! Compiled, validated rules: what checks see. Raw TOML structs never reach the engine.
+
+use crate::pattern::Phrase;
+use crate::text::Mask;
+use regex::Regex;
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a fix may be applied without a person looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn parse(s: &str) -> Option<Applicability> {
+        match s {
+            "safe" => Some(Applicability::Safe),
+            "unsafe" => Some(Applicability::Unsafe),
+            "display-only" => Some(Applicability::DisplayOnly),
+            _ => None,
+        }
+    }
+}
+
+/// Phrases and raw regexes that together describe what a rule looks for.
+#[derive(Debug, Clone, Default)]
+pub struct Matcher {
+    pub phrases: Vec<Phrase>,
+    pub regexes: Vec<Regex>,
+}
+
+impl Matcher {
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty() && self.regexes.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// Phrases that must not appear.
+    Existence(Matcher),
+    /// A word family at most `max` times per reply.
+    Occurrence { matcher: Matcher, max: u32 },
+    /// A trigger that needs a companion somewhere in the same reply.
+    Conditional { trigger: Matcher, requires: Matcher },
+    /// Word groups that must not be mixed in one reply; `option` names the context setting
+    /// (e.g. `register`) that picks the one group allowed.
+    Consistency {
+        groups: Vec<(String, Matcher)>,
+        option: Option<String>,
+    },
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Existence(_) => "existence",
+            Kind::Occurrence { .. } => "occurrence",
+            Kind::Conditional { .. } => "conditional",
+            Kind::Consistency { .. } => "consistency",
+        }
+    }
+}
+
+/// The fix a rule offers for a match.
+#[derive(Debug, Clone)]
+pub struct FixTemplate {
+    pub replacement: String,
+    pub applicability: Applicability,
+}
+
+/// What an example expects of its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Flagged,
+    Clean,
+}
+
+/// An example embedded in a pack, with the context its rule needs.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub text: String,
+    pub expect: Expect,
+    pub channel: Option<String>,
+    pub register: Option<String>,
+    pub in_reply_to: Option<String>,
+    /// For a flagged example with a fix: the text after applying the rule's fixes.
+    pub fixed: Option<String>,
+    /// Byte range of the example in its pack file.
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable id `pack/name`.
+    pub id: String,
+    pub pack: String,
+    pub severity: Severity,
+    pub gebod: Option<u8>,
+    pub message: String,
+    pub why: String,
+    pub help: String,
+    pub kind: Kind,
+    /// Spans whose words never count for this rule.
+    pub skip: Mask,
+    /// Drop a match that stands right after a negation ("je hoeft ons niet te bellen").
+    pub negation: bool,
+    /// A match overlapping one of these is not a finding.
+    pub exceptions: Matcher,
+    /// A match in a sentence holding one of these is not a finding.
+    pub sentence_exceptions: Matcher,
+    pub fix: Option<FixTemplate>,
+    /// Channels the rule runs on; empty means all (and no channel given).
+    pub channels: Vec<String>,
+    pub examples: Vec<Example>,
+    /// Byte range of the rule's table in its pack file.
+    pub span: Range<usize>,
+}
+
+impl Rule {
+    pub fn name(&self) -> &str {
+        &self.id[self.pack.len() + 1..]
+    }
+}

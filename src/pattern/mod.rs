@@ -1,0 +1,320 @@
+//! Phrases: the word-level patterns that pack authors write, compiled once and matched over
+//! the words of an [`Analysis`]. A match never crosses a sentence and never uses a word in a
+//! span the rule skips (a quote, a URL, …).
+
+mod parse;
+
+pub use parse::PhraseError;
+
+use crate::text::{Analysis, Mask};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Token {
+    Word(Box<str>),
+    Prefix(Box<str>),
+    Suffix(Box<str>),
+    Infix(Box<str>),
+    Num,
+    Any,
+    Alt(Vec<Vec<Token>>),
+    Opt(Vec<Vec<Token>>),
+    Gap(u8),
+}
+
+impl Token {
+    fn accepts(&self, word: &str) -> bool {
+        match self {
+            Token::Word(w) => word == &**w,
+            Token::Prefix(p) => word.starts_with(&**p),
+            Token::Suffix(s) => word.ends_with(&**s),
+            Token::Infix(s) => word.contains(&**s),
+            Token::Num => word.bytes().any(|b| b.is_ascii_digit()),
+            Token::Any => true,
+            Token::Alt(_) | Token::Opt(_) | Token::Gap(_) => false,
+        }
+    }
+}
+
+/// How a phrase can start: used to index phrases by their first word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum First {
+    Word(Box<str>),
+    Prefix(Box<str>),
+    /// Anything (a suffix, a class): must be tried at every word.
+    Wild,
+}
+
+/// A compiled phrase.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    tokens: Vec<Token>,
+}
+
+/// A phrase match: word indices `[first, last)` and the byte span they cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhraseMatch {
+    pub first: usize,
+    pub last: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+struct Env<'a, 't> {
+    a: &'a Analysis<'t>,
+    sentence: u32,
+    skip: Mask,
+}
+
+impl Env<'_, '_> {
+    fn usable(&self, i: usize) -> bool {
+        self.a
+            .words
+            .get(i)
+            .is_some_and(|w| w.sentence == self.sentence && !w.mask.intersects(self.skip))
+    }
+}
+
+struct Cont<'c> {
+    rest: &'c [Token],
+    next: Option<&'c Cont<'c>>,
+}
+
+impl Phrase {
+    pub fn parse(src: &str) -> Result<Phrase, PhraseError> {
+        let tokens = parse::parse(src)?;
+        if min_len(&tokens) == 0 {
+            return Err(PhraseError {
+                offset: 0,
+                len: src.len().max(1),
+                message: "this phrase can match no words at all".into(),
+            });
+        }
+        Ok(Phrase { tokens })
+    }
+
+    /// The ways this phrase can start.
+    pub fn firsts(&self) -> Vec<First> {
+        let mut out = Vec::new();
+        firsts(&self.tokens, &mut out);
+        out.dedup();
+        out
+    }
+
+    /// The match starting at word `i`, if any; optional words are taken when they fit, gaps
+    /// are kept as short as possible.
+    pub fn match_at(&self, a: &Analysis, i: usize, skip: Mask) -> Option<PhraseMatch> {
+        let first = a.words.get(i)?;
+        let env = Env {
+            a,
+            sentence: first.sentence,
+            skip,
+        };
+        let last = go(&self.tokens, None, i, &env)?;
+        Some(PhraseMatch {
+            first: i,
+            last,
+            start: first.start,
+            end: a.words[last - 1].end,
+        })
+    }
+
+    /// All non-overlapping matches, left to right.
+    pub fn find_all(&self, a: &Analysis, skip: Mask) -> Vec<PhraseMatch> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < a.words.len() {
+            match self.match_at(a, i, skip) {
+                Some(m) => {
+                    i = m.last;
+                    out.push(m);
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+fn go(rest: &[Token], next: Option<&Cont>, pos: usize, env: &Env) -> Option<usize> {
+    let Some((tok, tail)) = rest.split_first() else {
+        return match next {
+            None => Some(pos),
+            Some(c) => go(c.rest, c.next, pos, env),
+        };
+    };
+    match tok {
+        Token::Alt(seqs) | Token::Opt(seqs) => {
+            let cont = Cont { rest: tail, next };
+            for seq in seqs {
+                if let Some(end) = go(seq, Some(&cont), pos, env) {
+                    return Some(end);
+                }
+            }
+            if matches!(tok, Token::Opt(_)) {
+                go(tail, next, pos, env)
+            } else {
+                None
+            }
+        }
+        Token::Gap(n) => {
+            for p in pos..=pos + *n as usize {
+                if let Some(end) = go(tail, next, p, env) {
+                    return Some(end);
+                }
+                if !env.usable(p) {
+                    return None;
+                }
+            }
+            None
+        }
+        _ => {
+            if env.usable(pos) && tok.accepts(env.a.folded(pos)) {
+                go(tail, next, pos + 1, env)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn min_len(seq: &[Token]) -> usize {
+    seq.iter()
+        .map(|t| match t {
+            Token::Alt(seqs) => seqs.iter().map(|s| min_len(s)).min().unwrap_or(0),
+            Token::Opt(_) | Token::Gap(_) => 0,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn firsts(seq: &[Token], out: &mut Vec<First>) {
+    for tok in seq {
+        match tok {
+            Token::Word(w) => return out.push(First::Word(w.clone())),
+            Token::Prefix(p) => return out.push(First::Prefix(p.clone())),
+            Token::Suffix(_) | Token::Infix(_) | Token::Num | Token::Any => {
+                return out.push(First::Wild);
+            }
+            Token::Alt(seqs) => {
+                for s in seqs {
+                    firsts(s, out);
+                }
+                if seqs.iter().all(|s| min_len(s) > 0) {
+                    return;
+                }
+            }
+            Token::Opt(seqs) => {
+                for s in seqs {
+                    firsts(s, out);
+                }
+            }
+            Token::Gap(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(phrase: &str, text: &str) -> Vec<String> {
+        let p = Phrase::parse(phrase).unwrap();
+        let a = Analysis::new(text);
+        p.find_all(&a, Mask::ALL)
+            .into_iter()
+            .map(|m| text[m.start..m.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn alternatives_and_optional_words() {
+        let p = "bel [even|gerust] (ons|onze klantenservice)";
+        assert_eq!(
+            find(p, "Bel even onze klantenservice!"),
+            ["Bel even onze klantenservice"]
+        );
+        assert_eq!(find(p, "bel ons"), ["bel ons"]);
+        assert!(find(p, "bel me").is_empty());
+    }
+
+    #[test]
+    fn word_families() {
+        assert_eq!(
+            find("vervelend*", "Vervelend! Heel vervelende zaak"),
+            ["Vervelend", "vervelende"]
+        );
+        assert_eq!(find("*afdeling", "de serviceafdeling"), ["serviceafdeling"]);
+    }
+
+    #[test]
+    fn separable_verb_with_a_gap() {
+        assert_eq!(
+            find("zet ... door", "Ik zet het voor je door."),
+            ["zet het voor je door"]
+        );
+        assert!(find("zet ...2 door", "Ik zet het morgen voor je door.").is_empty());
+    }
+
+    #[test]
+    fn phrase_split_by_line_break_does_not_match() {
+        assert!(find("bel ons", "Ik bel\nons team").is_empty());
+    }
+
+    #[test]
+    fn hyphenated_literal_matches_like_the_draft() {
+        assert_eq!(
+            find("(e-mail|email|mail) ons", "E-mail ons"),
+            ["E-mail ons"]
+        );
+    }
+
+    #[test]
+    fn diacritics_and_case_are_folded() {
+        assert_eq!(find("voor vrijdag", "VÓÓR vrijdag"), ["VÓÓR vrijdag"]);
+    }
+
+    #[test]
+    fn quoted_words_are_skipped() {
+        assert!(find("moest bellen", "\"Ik moest van jullie bellen\" klopt niet").is_empty());
+        assert!(
+            find(
+                "moest ... bellen",
+                "\"Ik moest van jullie bellen\" klopt niet"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn number_class() {
+        assert_eq!(
+            find("binnen <num> werkdagen", "binnen 2 werkdagen"),
+            ["binnen 2 werkdagen"]
+        );
+    }
+
+    #[test]
+    fn parse_errors_point_into_the_phrase() {
+        let e = Phrase::parse("bel (ons").unwrap_err();
+        assert_eq!(e.offset, 4);
+        let e = Phrase::parse("[even]").unwrap_err();
+        assert!(e.message.contains("no words"));
+        let e = Phrase::parse("bel ...99 ons").unwrap_err();
+        assert_eq!(e.offset, 4);
+        assert!(Phrase::parse("b*l").is_err());
+        assert!(Phrase::parse("<foo>").is_err());
+    }
+
+    #[test]
+    fn firsts_cover_optional_starts() {
+        let p = Phrase::parse("[even] (bel|mail*) ons").unwrap();
+        assert_eq!(
+            p.firsts(),
+            [
+                First::Word("even".into()),
+                First::Word("bel".into()),
+                First::Prefix("mail".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! Text analysis of one reply: words with byte spans, folded once, grouped in sentences, and
+//! marked when they stand in a span that rules may choose to ignore (quotes, URLs, …).
+
+mod fold;
+mod masks;
+
+pub use fold::{fold, fold_into};
+pub use masks::Mask;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One word of a reply.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// Byte offset of the first byte, in the reply's text.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// Range of the folded form inside [`Analysis::folded`].
+    folded: (u32, u32),
+    /// Index of the sentence (or line) the word stands in.
+    pub sentence: u32,
+    /// The kinds of ignorable span the word stands in.
+    pub mask: Mask,
+}
+
+/// A reply, split into words once, for all rules.
+#[derive(Debug)]
+pub struct Analysis<'t> {
+    pub text: &'t str,
+    pub words: Vec<Word>,
+    folded: String,
+    /// Ignorable byte ranges with their kind, sorted by start.
+    pub masked: Vec<(usize, usize, Mask)>,
+}
+
+impl<'t> Analysis<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let masked = masks::find(text);
+        let mut words = Vec::with_capacity(text.len() / 5);
+        let mut folded = String::with_capacity(text.len());
+        let mut sentence = 0u32;
+        let mut pending_break = false;
+        let mut m = 0usize;
+        for (start, segment) in text.split_word_bound_indices() {
+            if !segment.chars().any(char::is_alphanumeric) {
+                if segment.contains(['.', '!', '?', '\n', ';', '…']) {
+                    pending_break = true;
+                }
+                continue;
+            }
+            if pending_break {
+                sentence += 1;
+                pending_break = false;
+            }
+            let end = start + segment.len();
+            while m < masked.len() && masked[m].1 <= start {
+                m += 1;
+            }
+            let mut mask = Mask::NONE;
+            // Masked ranges may overlap (a URL inside a quote), so look a little further.
+            for &(ms, me, kind) in &masked[m..] {
+                if ms > start {
+                    break;
+                }
+                if start < me {
+                    mask = mask.union(kind);
+                }
+            }
+            let from = folded.len() as u32;
+            fold_into(segment, &mut folded);
+            words.push(Word {
+                start,
+                end,
+                folded: (from, folded.len() as u32),
+                sentence,
+                mask,
+            });
+        }
+        Analysis {
+            text,
+            words,
+            folded,
+            masked,
+        }
+    }
+
+    /// The folded form of word `i`.
+    pub fn folded(&self, i: usize) -> &str {
+        let (a, b) = self.words[i].folded;
+        &self.folded[a as usize..b as usize]
+    }
+
+    /// Whether byte offset `at` stands in a span of one of the kinds in `mask`.
+    pub fn is_masked(&self, at: usize, mask: Mask) -> bool {
+        self.masked
+            .iter()
+            .take_while(|(s, _, _)| *s <= at)
+            .any(|&(s, e, kind)| at >= s && at < e && kind.intersects(mask))
+    }
+
+    /// The index of the first word starting at or after byte `at`.
+    pub fn word_at_or_after(&self, at: usize) -> usize {
+        self.words.partition_point(|w| w.start < at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded_words(text: &str) -> Vec<String> {
+        let a = Analysis::new(text);
+        (0..a.words.len())
+            .map(|i| a.folded(i).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn splits_words_and_folds_them() {
+        assert_eq!(
+            folded_words("Bel ons even, óf mail!"),
+            ["bel", "ons", "even", "of", "mail"]
+        );
+    }
+
+    #[test]
+    fn keeps_dutch_elisions_inside_words() {
+        assert_eq!(folded_words("zo'n auto's"), ["zo'n", "auto's"]);
+    }
+
+    #[test]
+    fn splits_hyphenated_words_and_times() {
+        assert_eq!(
+            folded_words("e-mail om 12:00"),
+            ["e", "mail", "om", "12", "00"]
+        );
+    }
+
+    #[test]
+    fn numbers_sentences_at_stops_and_line_breaks() {
+        let a = Analysis::new("Hoi Sanne. Bel ons\nmaar");
+        let s: Vec<u32> = a.words.iter().map(|w| w.sentence).collect();
+        assert_eq!(s, [0, 0, 1, 1, 2]);
+    }
+
+    #[test]
+    fn marks_quoted_words() {
+        let a = Analysis::new("\u{201C}Ik moest bellen\u{201D} klopt niet");
+        let quoted: Vec<bool> = a
+            .words
+            .iter()
+            .map(|w| w.mask.contains(Mask::QUOTE))
+            .collect();
+        assert_eq!(quoted, [true, true, true, false, false]);
+    }
+}
