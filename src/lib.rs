@@ -8,6 +8,7 @@
 pub mod check;
 pub mod documents;
 pub mod engine;
+pub mod length;
 pub mod packs;
 pub mod pattern;
 pub mod report;
