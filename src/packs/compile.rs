@@ -327,7 +327,7 @@ impl Compiler<'_> {
         if let Some(f) = field {
             self.problem(
                 f,
-                format!("`{key}` does not apply to a {kind} rule"),
+                format!("`{key}` does not apply to {kind} rules"),
                 "not used by this kind",
                 &format!("remove `{key}`, or change `kind`"),
             );

@@ -1,6 +1,7 @@
 //! Pack errors: every problem of a pack at once, each labelled at its place in the TOML.
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
+use crate::report::SourceFile;
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use std::sync::Arc;
 pub struct Problem {
     pub message: String,
     #[source_code]
-    pub src: NamedSource<Arc<str>>,
+    pub src: SourceFile,
     #[label("{label}")]
     pub span: SourceSpan,
     pub label: String,
@@ -58,7 +59,7 @@ pub enum LoadError {
 /// Collects problems for one pack file.
 pub(crate) struct Problems {
     pub path: String,
-    pub src: NamedSource<Arc<str>>,
+    pub src: SourceFile,
     pub list: Vec<Problem>,
 }
 
@@ -66,7 +67,7 @@ impl Problems {
     pub fn new(path: &str, source: Arc<str>) -> Problems {
         Problems {
             path: path.to_string(),
-            src: NamedSource::new(path, source),
+            src: SourceFile::new(path, source),
             list: Vec::new(),
         }
     }
@@ -98,9 +99,12 @@ impl Problems {
         if self.list.is_empty() {
             Ok(())
         } else {
+            let mut list = self.list;
+            // In the order they stand in the file.
+            list.sort_by_key(|p| p.span.offset());
             Err(PackError {
                 path: self.path,
-                problems: self.list,
+                problems: list,
             })
         }
     }

@@ -26,11 +26,17 @@ pub struct Pack {
     pub rules: Vec<Rule>,
 }
 
+macro_rules! builtin {
+    ($id:literal) => {
+        (
+            concat!("rules/", $id, ".toml"),
+            include_str!(concat!("../../rules/", $id, ".toml")),
+        )
+    };
+}
+
 /// The built-in packs, as (path, TOML) pairs.
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "rules/channel.toml",
-    include_str!("../../rules/channel.toml"),
-)];
+pub const BUILTIN: &[(&str, &str)] = &[builtin!("channel"), builtin!("register")];
 
 /// Parses the built-in packs. Their examples are checked by `cargo test` and `test-rules`,
 /// not at every start.

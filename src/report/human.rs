@@ -1,9 +1,10 @@
 //! `--format human`: a miette graphical report per finding, the draft with the matched span
 //! labelled, rule id, commandment, message and help.
 
+use super::SourceFile;
 use super::{Diagnostic, Report};
 use crate::engine::Severity;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 use std::sync::Arc;
 
@@ -55,7 +56,7 @@ impl Human {
         };
         let rendered = Rendered {
             d,
-            src: NamedSource::new(&d.path, source.clone()),
+            src: SourceFile::new(&d.path, source.clone()),
             label,
         };
         let mut out = String::new();
@@ -98,7 +99,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 struct Rendered<'a> {
     d: &'a Diagnostic,
-    src: NamedSource<Arc<str>>,
+    src: SourceFile,
     label: String,
 }
 

@@ -4,10 +4,12 @@
 mod human;
 mod lines;
 mod short;
+mod source;
 
 pub use human::{Human, commandment};
 pub use lines::LineIndex;
 pub use short::short;
+pub use source::SourceFile;
 
 use crate::engine::{Applicability, Severity};
 use serde::Serialize;
