@@ -1,7 +1,8 @@
-//! Checking files: bytes → replies → findings → diagnostics in file offsets.
+//! Checking files: bytes → replies → findings → diagnostics in file offsets, with the
+//! suppressions of each reply applied (and reported when unreasoned or unused).
 
-use crate::documents::{self, Format};
-use crate::engine::{Applicability, Context, Linter};
+use crate::documents::{self, Document, Format, LibraryOptions, Suppression};
+use crate::engine::{Applicability, Context, Finding, Linter, Rule, fill};
 use crate::report::{Diagnostic, Failure, FixEdit, LineIndex, Span};
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ pub struct FileResult {
 pub struct Checker<'l> {
     pub linter: &'l Linter,
     pub ctx: Context,
+    pub library: LibraryOptions,
 }
 
 /// Decodes a file as UTF-8 text, or says why it cannot be checked.
@@ -32,6 +34,80 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
         let (line, col) = LineIndex::new(&valid).line_col(&valid, at);
         format!("not valid UTF-8 at byte {at} (line {line}, column {col}); save the file as UTF-8")
     })
+}
+
+/// Whether a suppression id (rule, pack or `gN`) covers a rule.
+pub fn covers(id: &str, rule: &Rule) -> bool {
+    id == rule.id
+        || id == rule.pack
+        || id
+            .strip_prefix('g')
+            .and_then(|n| n.parse::<u8>().ok())
+            .is_some_and(|g| Some(g) == rule.gebod)
+}
+
+/// Builds diagnostics for one file, converting offsets once.
+struct Sink<'a> {
+    path: &'a str,
+    source: &'a Arc<str>,
+    lines: Option<LineIndex>,
+    out: Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    /// A diagnostic at file offsets `start..end`.
+    fn push(
+        &mut self,
+        rule: &Rule,
+        doc: &Document,
+        start: usize,
+        end: usize,
+        message: String,
+        fixes: Vec<FixEdit>,
+    ) {
+        let lines = self
+            .lines
+            .get_or_insert_with(|| LineIndex::new(self.source));
+        let (line, column) = lines.line_col(self.source, start);
+        self.out.push(Diagnostic {
+            path: self.path.to_string(),
+            document: doc.id.clone(),
+            rule: rule.id.clone(),
+            pack: rule.pack.clone(),
+            gebod: rule.gebod,
+            severity: rule.severity,
+            message,
+            help: rule.help.clone(),
+            span: Span {
+                start,
+                end,
+                line,
+                column,
+            },
+            text: self.source[start..end].to_string(),
+            fixes,
+        });
+    }
+
+    fn finding(&mut self, rule: &Rule, doc: &Document, f: Finding) {
+        let fixes = f
+            .fixes
+            .iter()
+            .map(|x| FixEdit {
+                start: doc.map.to_file(x.start),
+                end: doc.map.to_file(x.end),
+                replacement: x.replacement.clone(),
+                // An edit across escapes or folding cannot be made byte-exact.
+                applicability: if doc.map.is_contiguous(x.start, x.end) {
+                    x.applicability
+                } else {
+                    Applicability::DisplayOnly
+                },
+            })
+            .collect();
+        let (start, end) = (doc.map.to_file(f.start), doc.map.to_file(f.end));
+        self.push(rule, doc, start, end, f.message, fixes);
+    }
 }
 
 impl Checker<'_> {
@@ -50,7 +126,7 @@ impl Checker<'_> {
     }
 
     pub fn check_text(&self, path: &str, source: Arc<str>, format: Format) -> FileResult {
-        let docs = match documents::split(format, &source) {
+        let docs = match documents::split(format, &source, &self.library) {
             Ok(docs) => docs,
             Err(e) => {
                 let at = e.offset.map(|o| {
@@ -66,54 +142,112 @@ impl Checker<'_> {
                 };
             }
         };
-        let mut lines: Option<LineIndex> = None;
-        let mut diagnostics = Vec::new();
+        let mut sink = Sink {
+            path,
+            source: &source,
+            lines: None,
+            out: Vec::new(),
+        };
         for doc in &docs {
-            for f in self.linter.check(&doc.text, &self.ctx) {
-                let rule = &self.linter.rules()[f.rule];
-                let (start, end) = (doc.map.to_file(f.start), doc.map.to_file(f.end));
-                let lines = lines.get_or_insert_with(|| LineIndex::new(&source));
-                let (line, column) = lines.line_col(&source, start);
-                let fixes = f
-                    .fixes
-                    .iter()
-                    .map(|x| FixEdit {
-                        start: doc.map.to_file(x.start),
-                        end: doc.map.to_file(x.end),
-                        replacement: x.replacement.clone(),
-                        // An edit across escapes or folding cannot be made byte-exact.
-                        applicability: if doc.map.is_contiguous(x.start, x.end) {
-                            x.applicability
-                        } else {
-                            Applicability::DisplayOnly
-                        },
-                    })
-                    .collect();
-                diagnostics.push(Diagnostic {
-                    path: path.to_string(),
-                    document: doc.id.clone(),
-                    rule: rule.id.clone(),
-                    pack: rule.pack.clone(),
-                    gebod: rule.gebod,
-                    severity: rule.severity,
-                    message: f.message,
-                    help: rule.help.clone(),
-                    span: Span {
-                        start,
-                        end,
-                        line,
-                        column,
-                    },
-                    text: source[start..end].to_string(),
-                    fixes,
-                });
-            }
+            self.check_document(doc, &mut sink);
         }
+        let diagnostics = sink.out;
         FileResult {
             source: (!diagnostics.is_empty()).then_some(source),
             diagnostics,
             documents: docs.len(),
             failure: None,
+        }
+    }
+
+    fn check_document(&self, doc: &Document, sink: &mut Sink) {
+        let rules = self.linter.rules();
+        let ctx;
+        let ctx = match (&doc.in_reply_to, &self.ctx.in_reply_to) {
+            (Some(thread), None) => {
+                ctx = Context {
+                    in_reply_to: Some(thread.clone()),
+                    ..self.ctx.clone()
+                };
+                &ctx
+            }
+            _ => &self.ctx,
+        };
+        let findings = self.linter.check(&doc.text, ctx);
+        // used[s][i]: suppression s's i-th id silenced something.
+        let mut used: Vec<Vec<bool>> = doc
+            .suppressions
+            .iter()
+            .map(|s| vec![false; s.ids.len()])
+            .collect();
+        for f in findings {
+            let rule = &rules[f.rule];
+            let mut silenced = false;
+            for (s, sup) in doc.suppressions.iter().enumerate() {
+                for (i, id) in sup.ids.iter().enumerate() {
+                    if covers(id, rule) {
+                        used[s][i] = true;
+                        silenced = true;
+                    }
+                }
+            }
+            if !silenced {
+                sink.finding(rule, doc, f);
+            }
+        }
+        self.report_suppressions(doc, &used, sink);
+    }
+
+    fn report_suppressions(&self, doc: &Document, used: &[Vec<bool>], sink: &mut Sink) {
+        let rules = self.linter.rules();
+        let missing = self.linter.native("suppression/missing-reason");
+        let unused = self.linter.native("suppression/unused");
+        for (sup, used) in doc.suppressions.iter().zip(used) {
+            let Suppression {
+                ids,
+                reason,
+                start,
+                end,
+            } = sup;
+            let listed = ids.join(", ");
+            if let (Some(r), None) = (missing, reason) {
+                let rule = &rules[r];
+                sink.push(
+                    rule,
+                    doc,
+                    *start,
+                    *end,
+                    fill(&rule.message, &[("id", &listed)]),
+                    Vec::new(),
+                );
+            }
+            let Some(r) = unused else { continue };
+            let rule = &rules[r];
+            if ids.is_empty() {
+                sink.push(
+                    rule,
+                    doc,
+                    *start,
+                    *end,
+                    fill(&rule.message, &[("id", "(geen id)")]),
+                    Vec::new(),
+                );
+            }
+            for (id, was_used) in ids.iter().zip(used) {
+                // A suppression of a rule that is deselected here cannot be judged unused; an
+                // id that names nothing at all (a typo) can.
+                let active = rules.iter().any(|r| covers(id, r));
+                if !was_used && (active || !self.linter.is_known_id(id)) {
+                    sink.push(
+                        rule,
+                        doc,
+                        *start,
+                        *end,
+                        fill(&rule.message, &[("id", id)]),
+                        Vec::new(),
+                    );
+                }
+            }
         }
     }
 }

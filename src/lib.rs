@@ -5,9 +5,12 @@
 //! [`documents`] splits files into replies with exact spans; [`report`] turns findings into
 //! diagnostics and renders them. The library never prints.
 
+pub mod baseline;
 pub mod check;
+pub mod config;
 pub mod documents;
 pub mod engine;
+pub mod fsutil;
 pub mod length;
 pub mod packs;
 pub mod pattern;

@@ -10,7 +10,7 @@ fn every_builtin_example_behaves() {
     let mut examples = 0;
     for pack in &packs {
         examples += pack.rules.iter().map(|r| r.examples.len()).sum::<usize>();
-        for f in check_examples(pack) {
+        for f in check_examples(pack, &packs) {
             problems.push(format!(
                 "{}\n    {:?}",
                 f.failure.describe(&f.rule.id),

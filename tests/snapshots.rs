@@ -44,6 +44,7 @@ fn human_output_for_render_fixtures() {
     let checker = Checker {
         linter: &linter,
         ctx: Context::default(),
+        library: Default::default(),
     };
     let human = Human::new(false, 80);
     for path in fixtures("fixtures/render", "md") {

@@ -26,6 +26,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run every rule's embedded examples; exit 1 on a miss.
     TestRules(TestRulesArgs),
+    /// Write a commented starter .webcare-lint.toml.
+    Init,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,15 +92,24 @@ pub struct CheckArgs {
     pub ignore: Vec<String>,
     #[command(flatten)]
     pub pack: PackArgs,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 [default: warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Use this config file instead of discovering one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The name of stdin in reports.
     #[arg(long, value_name = "NAME", default_value = "-")]
     pub stdin_filename: String,
     /// Print a count per rule and per commandment after the report.
     #[arg(long)]
     pub statistics: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in this baseline file (written atomically).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +151,17 @@ impl Channel {
             Channel::Messenger => "messenger",
             Channel::Email => "email",
             Channel::Sms => "sms",
+        }
+    }
+}
+
+impl FailOn {
+    pub fn id(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Info => "info",
+            FailOn::Never => "never",
         }
     }
 }

@@ -68,32 +68,34 @@ fn stdin(name: &str) -> Input {
     }
 }
 
-/// Recursive, sorted, skipping hidden files and folders; only reply-file extensions.
+/// Recursive and sorted, as ripgrep walks: `.gitignore`/`.ignore` respected (also outside a
+/// git repository), hidden files and folders skipped; only reply-file extensions.
 fn walk(dir: &Path, implicit: bool, out: &mut Vec<Input>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            out.push(Input {
-                display: dir.display().to_string(),
-                source: Source::Missing(e.to_string()),
-                format: Format::Text,
-            });
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.push(Input {
+                    display: dir.display().to_string(),
+                    source: Source::Missing(e.to_string()),
+                    format: Format::Text,
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        if p.is_dir() {
-            walk(&p, implicit, out);
-        } else if let Some(format) = Format::for_walk(&p) {
+        let p = entry.into_path();
+        if let Some(format) = Format::for_walk(&p) {
             let shown = if implicit {
                 p.strip_prefix(".").unwrap_or(&p).display().to_string()
             } else {

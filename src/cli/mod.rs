@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod init;
 mod inputs;
 mod rules;
 mod test_rules;
@@ -27,6 +28,7 @@ pub fn main() -> ExitCode {
         Command::Rules(a) => rules::list(a),
         Command::Explain(a) => rules::explain(a),
         Command::TestRules(a) => test_rules::run(a),
+        Command::Init => init::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -19,7 +19,7 @@ pub fn run(args: TestRulesArgs) -> Result<u8, CliError> {
     let (mut rules, mut examples, mut failed) = (0, 0, 0);
     let mut errors = Vec::new();
     for pack in &packs {
-        let failures = packs::check_examples(pack);
+        let failures = packs::check_examples(pack, &packs);
         let n: usize = pack.rules.iter().map(|r| r.examples.len()).sum();
         rules += pack.rules.len();
         examples += n;

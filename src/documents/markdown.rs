@@ -2,7 +2,7 @@
 //! a fenced block, when there is one, is the reply); without, one reply. HTML comments are
 //! blanked (kept as spaces) so they are not checked but offsets stay exact.
 
-use super::{Document, OffsetMap};
+use super::{Document, Suppression, parse_comment};
 
 pub(super) fn split(source: &str) -> Vec<Document> {
     let mut headings = Vec::new(); // (line start, body start, title)
@@ -28,11 +28,9 @@ pub(super) fn split(source: &str) -> Vec<Document> {
     }
     let sections: Vec<_> = headings.iter().filter(|h| !h.2.is_empty()).collect();
     if sections.is_empty() {
-        return vec![Document {
-            id: None,
-            text: blank_comments(source),
-            map: OffsetMap::shifted(0),
-        }];
+        let mut doc = Document::plain(None, blank_comments(source), 0);
+        doc.suppressions = suppressions(source, 0, source.len());
+        return vec![doc];
     }
     let mut docs = Vec::new();
     for (i, &(_, body_start, title)) in headings.iter().enumerate() {
@@ -41,11 +39,14 @@ pub(super) fn split(source: &str) -> Vec<Document> {
         }
         let body_end = headings.get(i + 1).map_or(source.len(), |h| h.0);
         let (start, end) = reply_range(source, body_start, body_end);
-        docs.push(Document {
-            id: Some(title.to_string()),
-            text: blank_comments(&source[start..end]),
-            map: OffsetMap::shifted(start),
-        });
+        let mut doc = Document::plain(
+            Some(title.to_string()),
+            blank_comments(&source[start..end]),
+            start,
+        );
+        // A suppression anywhere in the section (also above a fenced reply) applies to it.
+        doc.suppressions = suppressions(source, body_start, body_end);
+        docs.push(doc);
     }
     docs
 }
@@ -72,6 +73,24 @@ fn reply_range(source: &str, start: usize, end: usize) -> (usize, usize) {
         return (start + lead, start + lead);
     }
     (start + lead, start + trail)
+}
+
+/// `<!-- webcare-lint: allow … -->` comments in `source[from..to]`.
+fn suppressions(source: &str, from: usize, to: usize) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    let mut at = from;
+    while let Some(open) = source[at..to].find("<!--") {
+        let start = at + open;
+        let Some(close) = source[start..to].find("-->") else {
+            break;
+        };
+        let end = start + close + 3;
+        if let Some(s) = parse_comment(&source[start + 4..end - 3], start, end) {
+            out.push(s);
+        }
+        at = end;
+    }
+    out
 }
 
 /// HTML comments replaced by spaces (line breaks kept).

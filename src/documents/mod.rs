@@ -2,6 +2,9 @@
 //! that text back to byte offsets in the file as read, so diagnostics point at the file.
 
 mod markdown;
+mod suppress;
+
+pub use suppress::{Suppression, parse_comment};
 
 use std::path::Path;
 
@@ -50,6 +53,34 @@ pub struct Document {
     pub id: Option<String>,
     pub text: String,
     pub map: OffsetMap,
+    /// Suppressions that apply to this reply (comments, or a record's `webcare-lint-allow`).
+    pub suppressions: Vec<Suppression>,
+    /// The customer's message this reply answers, from a library record's field.
+    pub in_reply_to: Option<String>,
+}
+
+impl Document {
+    /// A reply that is the file's bytes from `base` on, unchanged.
+    pub fn plain(id: Option<String>, text: String, base: usize) -> Document {
+        Document {
+            id,
+            text,
+            map: OffsetMap::shifted(base),
+            suppressions: Vec::new(),
+            in_reply_to: None,
+        }
+    }
+}
+
+/// Where the replies of a structured library file are (SPEC.md, `[library]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LibraryOptions {
+    /// Key path of a record's id (`meta.slug`); default: id, name, title.
+    pub id_field: Option<String>,
+    /// Key path of a record's text (`content.body`); default: text, body, reply, …
+    pub text_field: Option<String>,
+    pub csv_text_column: Option<String>,
+    pub csv_id_column: Option<String>,
 }
 
 /// How a file is read.
@@ -57,6 +88,10 @@ pub struct Document {
 pub enum Format {
     Text,
     Markdown,
+    Yaml,
+    Json,
+    Jsonl,
+    Csv,
 }
 
 impl Format {
@@ -66,6 +101,10 @@ impl Format {
         match ext.as_str() {
             "txt" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
+            "yml" | "yaml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            "jsonl" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -86,20 +125,66 @@ pub struct ParseError {
 }
 
 /// Splits a file into its replies.
-pub fn split(format: Format, source: &str) -> Result<Vec<Document>, ParseError> {
+pub fn split(
+    format: Format,
+    source: &str,
+    options: &LibraryOptions,
+) -> Result<Vec<Document>, ParseError> {
+    let _ = options;
     match format {
-        Format::Text => Ok(vec![Document {
-            id: None,
-            text: source.to_string(),
-            map: OffsetMap::shifted(0),
-        }]),
+        Format::Text => Ok(vec![text_reply(source)]),
         Format::Markdown => Ok(markdown::split(source)),
+        Format::Yaml | Format::Json | Format::Jsonl | Format::Csv => Err(ParseError {
+            message: "this library format is not supported yet".into(),
+            offset: None,
+        }),
     }
+}
+
+/// A `.txt` reply: a line of its own `webcare-lint: allow …` is a suppression, blanked from
+/// the checked text (offsets stay exact).
+fn text_reply(source: &str) -> Document {
+    let mut doc = Document::plain(None, source.to_string(), 0);
+    if !source.contains("webcare-lint:") {
+        return doc;
+    }
+    let mut text = String::with_capacity(source.len());
+    let mut at = 0;
+    for line in source.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start();
+        let sup = trimmed
+            .starts_with("webcare-lint:")
+            .then(|| parse_comment(trimmed, at + body.len() - trimmed.len(), at + body.len()))
+            .flatten();
+        match sup {
+            Some(s) => {
+                doc.suppressions.push(s);
+                text.extend(std::iter::repeat_n(' ', body.len()));
+                text.push_str(&line[body.len()..]);
+            }
+            None => text.push_str(line),
+        }
+        at += line.len();
+    }
+    doc.text = text;
+    doc
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_suppression_lines_are_blanked_and_kept() {
+        let src = "Bel ons even.\nwebcare-lint: allow channel -- test\n";
+        let doc = text_reply(src);
+        assert_eq!(doc.text.len(), src.len());
+        assert!(!doc.text.contains("webcare"));
+        assert_eq!(doc.suppressions.len(), 1);
+        let s = &doc.suppressions[0];
+        assert_eq!(&src[s.start..s.end], "webcare-lint: allow channel -- test");
+    }
 
     #[test]
     fn offset_map_shifts_pieces() {

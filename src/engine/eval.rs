@@ -37,6 +37,7 @@ impl Slots {
                     .collect(),
                 None,
             ),
+            Kind::Native => (Vec::new(), None),
         };
         Slots {
             main,
@@ -62,7 +63,7 @@ fn negated(a: &Analysis, h: &Hit) -> bool {
 }
 
 /// Fills `{name}` placeholders of a message template.
-pub(crate) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
     for (k, v) in vars {
         let key = format!("{{{k}}}");
@@ -167,6 +168,7 @@ pub(crate) fn evaluate(
             }
             out.extend(triggers.into_iter().map(|h| finding(h, &[])));
         }
+        Kind::Native => {}
         Kind::Consistency { groups, option } => {
             let used: Vec<(&str, Vec<&Hit>)> = groups
                 .iter()

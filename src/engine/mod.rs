@@ -6,7 +6,8 @@ mod index;
 pub mod rule;
 mod select;
 
-pub use rule::{Applicability, Example, Expect, Kind, Matcher, Rule, Severity};
+pub use eval::fill;
+pub use rule::{Applicability, Example, Expect, Kind, Matcher, NATIVE_CHECKS, Rule, Severity};
 pub use select::{Selection, SelectionError};
 
 use crate::text::Analysis;
@@ -21,6 +22,16 @@ pub struct Context {
     pub register: Option<String>,
     /// The customer's message (and earlier thread) the draft answers.
     pub in_reply_to: Option<String>,
+    /// `[persona]`: whether a human sign-off is required, and what one looks like.
+    pub persona: Option<Persona>,
+}
+
+/// The sign-off settings of `[persona]`.
+#[derive(Debug, Clone, Default)]
+pub struct Persona {
+    /// `None`: as the channel requires.
+    pub required: Option<bool>,
+    pub pattern: Option<regex::Regex>,
 }
 
 impl Context {
@@ -58,8 +69,12 @@ pub struct Finding {
 #[derive(Debug)]
 pub struct Linter {
     rules: Vec<Rule>,
+    /// Every rule and pack id loaded, active or not.
+    known: std::collections::HashSet<String>,
     slots: Vec<eval::Slots>,
     index: Index,
+    /// Phrases never flagged (`[vocabulary]`): a finding overlapping one is dropped.
+    allow: Vec<crate::pattern::Phrase>,
 }
 
 impl Linter {
@@ -71,13 +86,29 @@ impl Linter {
         let packs: Vec<&crate::packs::Pack> = packs.into_iter().collect();
         let all: Vec<&Rule> = packs.iter().flat_map(|p| p.rules.iter()).collect();
         let keep = selection.resolve(&all)?;
+        let known = all
+            .iter()
+            .flat_map(|r| [r.id.clone(), r.pack.clone()])
+            .collect();
         let rules: Vec<Rule> = all
             .into_iter()
             .zip(keep)
             .filter(|(_, k)| *k)
             .map(|(r, _)| r.clone())
             .collect();
-        Ok(Linter::from_rules(rules))
+        let mut linter = Linter::from_rules(rules);
+        linter.known = known;
+        Ok(linter)
+    }
+
+    /// Whether `id` names a loaded rule, pack or a commandment (`g1`..`g10`), active or not.
+    pub fn is_known_id(&self, id: &str) -> bool {
+        self.known.contains(id)
+            || self.rules.iter().any(|r| r.id == id || r.pack == id)
+            || id
+                .strip_prefix('g')
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|g| (1..=10).contains(&g))
     }
 
     /// A linter for exactly these rules.
@@ -90,13 +121,28 @@ impl Linter {
             .collect();
         Linter {
             rules,
+            known: Default::default(),
             slots,
             index: builder.finish(),
+            allow: Vec::new(),
         }
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Adds phrases that are never flagged (the team's vocabulary, brand names).
+    pub fn with_allow(mut self, phrases: Vec<crate::pattern::Phrase>) -> Linter {
+        self.allow = phrases;
+        self
+    }
+
+    /// The index of an active native rule, by id.
+    pub fn native(&self, id: &str) -> Option<usize> {
+        self.rules
+            .iter()
+            .position(|r| r.id == id && matches!(r.kind, Kind::Native))
     }
 
     /// Check one reply.
@@ -119,6 +165,15 @@ impl Linter {
                 continue;
             }
             eval::evaluate(r, rule, &self.slots[r], &a, &hits, ctx, &mut out);
+        }
+        if !self.allow.is_empty() && !out.is_empty() {
+            let allowed: Vec<(usize, usize)> = self
+                .allow
+                .iter()
+                .flat_map(|p| p.find_all(&a, crate::text::Mask::PLACEHOLDER))
+                .map(|m| (m.start, m.end))
+                .collect();
+            out.retain(|f| !allowed.iter().any(|&(s, e)| s < f.end && f.start < e));
         }
         out.sort_by_key(|f| (f.start, f.end, f.rule));
         out

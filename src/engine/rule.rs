@@ -85,7 +85,14 @@ pub enum Kind {
         groups: Vec<(String, Matcher)>,
         option: Option<String>,
     },
+    /// A check implemented in code (see [`NATIVE_CHECKS`]); the pack gives its words and
+    /// examples.
+    Native,
 }
+
+/// The checks implemented in code, by rule id. A pack may declare a `native` rule only with
+/// one of these ids.
+pub const NATIVE_CHECKS: &[&str] = &["suppression/missing-reason", "suppression/unused"];
 
 impl Kind {
     pub fn name(&self) -> &'static str {
@@ -94,6 +101,7 @@ impl Kind {
             Kind::Occurrence { .. } => "occurrence",
             Kind::Conditional { .. } => "conditional",
             Kind::Consistency { .. } => "consistency",
+            Kind::Native => "native",
         }
     }
 }

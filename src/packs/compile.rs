@@ -5,7 +5,7 @@ use super::Pack;
 use super::error::{PackError, Problems};
 use super::raw::{RawCase, RawPack, RawRule};
 use crate::engine::rule::{
-    Applicability, Example, Expect, FixTemplate, Kind, Matcher, Rule, Severity,
+    Applicability, Example, Expect, FixTemplate, Kind, Matcher, NATIVE_CHECKS, Rule, Severity,
 };
 use crate::pattern::Phrase;
 use crate::text::Mask;
@@ -26,7 +26,7 @@ pub const CHANNELS: [&str; 7] = [
     "sms",
 ];
 pub const REGISTERS: [&str; 2] = ["je", "u"];
-const KINDS: &str = "existence, occurrence, conditional or consistency";
+const KINDS: &str = "existence, occurrence, conditional, consistency or native";
 const MIN_EXAMPLES: usize = 2;
 
 pub fn parse_pack(path: &str, source: Arc<str>) -> Result<Pack, PackError> {
@@ -39,11 +39,12 @@ pub fn parse_pack(path: &str, source: Arc<str>) -> Result<Pack, PackError> {
             return Err(problems.finish().expect_err("a problem was pushed"));
         }
     };
+    let pack_id = raw.id.get_ref().clone();
     let mut c = Compiler {
         source: &source,
         problems,
+        pack: pack_id.clone(),
     };
-    let pack_id = raw.id.get_ref().clone();
     if !is_kebab(&pack_id) {
         c.problem(
             &raw.id,
@@ -109,6 +110,7 @@ fn is_kebab(s: &str) -> bool {
 struct Compiler<'s> {
     source: &'s str,
     problems: Problems,
+    pack: String,
 }
 
 impl Compiler<'_> {
@@ -338,7 +340,7 @@ impl Compiler<'_> {
         let kind = raw.kind.get_ref().as_str();
         let first_requires = raw.requires.first().or(raw.requires_regex.first());
         let has_main = !raw.patterns.is_empty() || !raw.regex.is_empty();
-        if kind != "consistency" && !has_main {
+        if kind != "consistency" && kind != "native" && !has_main {
             self.problem(
                 &raw.kind,
                 format!("a {kind} rule needs `patterns` or `regex`"),
@@ -429,6 +431,23 @@ impl Compiler<'_> {
                     groups,
                     option: raw.option.as_ref().map(|o| o.get_ref().clone()),
                 })
+            }
+            "native" => {
+                self.not_for_kind(raw.patterns.first().or(raw.regex.first()), "patterns", kind);
+                let id = format!("{}/{}", self.pack, raw.id.get_ref());
+                if !NATIVE_CHECKS.contains(&id.as_str()) {
+                    self.problem(
+                        &raw.id,
+                        format!("no native check is named `{id}`"),
+                        "unknown native check",
+                        &format!(
+                            "native rules are checks written in code: {}",
+                            NATIVE_CHECKS.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+                Some(Kind::Native)
             }
             other => {
                 self.problem(

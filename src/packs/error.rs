@@ -57,7 +57,7 @@ pub enum LoadError {
 }
 
 /// Collects problems for one pack file.
-pub(crate) struct Problems {
+pub struct Problems {
     pub path: String,
     pub src: SourceFile,
     pub list: Vec<Problem>,
@@ -93,6 +93,13 @@ impl Problems {
         if let Some(last) = self.list.last_mut() {
             last.also = also;
         }
+    }
+
+    /// The problems in the order they stand in the file.
+    pub fn into_problems(self) -> Vec<Problem> {
+        let mut list = self.list;
+        list.sort_by_key(|p| p.span.offset());
+        list
     }
 
     pub fn finish(self) -> Result<(), PackError> {

@@ -6,9 +6,11 @@ mod error;
 mod raw;
 
 pub use compile::{CHANNELS, REGISTERS, parse_pack};
-pub use error::{LoadError, PackError, Problem};
+pub use error::{LoadError, PackError, Problem, Problems};
 
-use crate::engine::{Context, Example, Expect, Linter, Rule, apply_fixes};
+use crate::check::Checker;
+use crate::documents::Format;
+use crate::engine::{Context, Example, Expect, Fix, Kind, Linter, Rule, apply_fixes};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -36,7 +38,12 @@ macro_rules! builtin {
 }
 
 /// The built-in packs, as (path, TOML) pairs.
-pub const BUILTIN: &[(&str, &str)] = &[builtin!("channel"), builtin!("register")];
+#[rustfmt::skip]
+pub const BUILTIN: &[(&str, &str)] = &[
+    builtin!("channel"),
+    builtin!("register"),
+    builtin!("suppression"),
+];
 
 /// Parses the built-in packs. Their examples are checked by `cargo test` and `test-rules`,
 /// not at every start.
@@ -79,7 +86,7 @@ pub fn load_path(path: &Path) -> Result<Vec<Pack>, LoadError> {
 pub fn load_validated(path: &Path) -> Result<Vec<Pack>, LoadError> {
     let packs = load_path(path)?;
     for pack in &packs {
-        let failures = check_examples(pack);
+        let failures = check_examples(pack, &[]);
         if !failures.is_empty() {
             return Err(examples_error(pack, &failures).into());
         }
@@ -121,29 +128,64 @@ pub struct ExampleFailure<'p> {
     pub failure: Failure,
 }
 
-/// Runs every example of every rule of `pack`.
-pub fn check_examples(pack: &Pack) -> Vec<ExampleFailure<'_>> {
+/// Runs every example of every rule of `pack`. Native rules (checks in code) run through the
+/// whole document pipeline, beside the pattern rules of `others` (so that, say, an unused
+/// suppression can be told from a used one).
+pub fn check_examples<'p>(pack: &'p Pack, others: &[Pack]) -> Vec<ExampleFailure<'p>> {
     let mut out = Vec::new();
     for rule in &pack.rules {
-        let linter = Linter::from_rules(vec![rule.clone()]);
+        let native = matches!(rule.kind, Kind::Native);
+        let mut rules = vec![rule.clone()];
+        if native {
+            rules.extend(
+                others
+                    .iter()
+                    .chain(std::iter::once(pack))
+                    .flat_map(|p| &p.rules)
+                    .filter(|r| !matches!(r.kind, Kind::Native))
+                    .cloned(),
+            );
+        }
+        let linter = Linter::from_rules(rules);
         for example in &rule.examples {
             let ctx = Context {
                 channel: example.channel.clone(),
                 register: example.register.clone(),
                 in_reply_to: example.in_reply_to.clone(),
+                persona: None,
             };
-            let findings = linter.check(&example.text, &ctx);
+            let flagged = |text: &str| -> Vec<(usize, usize, Vec<Fix>)> {
+                if native {
+                    let checker = Checker {
+                        linter: &linter,
+                        ctx: ctx.clone(),
+                        library: Default::default(),
+                    };
+                    checker
+                        .check_text("example", Arc::from(text), Format::Text)
+                        .diagnostics
+                        .into_iter()
+                        .filter(|d| d.rule == rule.id)
+                        .map(|d| (d.span.start, d.span.end, Vec::new()))
+                        .collect()
+                } else {
+                    linter
+                        .check(text, &ctx)
+                        .into_iter()
+                        .map(|f| (f.start, f.end, f.fixes))
+                        .collect()
+                }
+            };
+            let findings = flagged(&example.text);
             let failure = match example.expect {
                 Expect::Flagged if findings.is_empty() => Some(Failure::Missing),
                 Expect::Flagged => example.fixed.as_ref().and_then(|want| {
-                    let fixes: Vec<_> = findings
-                        .iter()
-                        .flat_map(|f| f.fixes.iter().cloned())
-                        .collect();
+                    let fixes: Vec<Fix> =
+                        findings.iter().flat_map(|f| f.2.iter().cloned()).collect();
                     let got = apply_fixes(&example.text, &fixes);
                     if &got != want {
                         Some(Failure::FixMismatch(got))
-                    } else if !linter.check(&got, &ctx).is_empty() {
+                    } else if !flagged(&got).is_empty() {
                         Some(Failure::FixNotClean(got))
                     } else {
                         None
@@ -152,7 +194,7 @@ pub fn check_examples(pack: &Pack) -> Vec<ExampleFailure<'_>> {
                 Expect::Clean if !findings.is_empty() => Some(Failure::Noisy(
                     findings
                         .iter()
-                        .map(|f| example.text[f.start..f.end].to_string())
+                        .map(|f| example.text[f.0..f.1].to_string())
                         .collect(),
                 )),
                 Expect::Clean => None,
