@@ -108,6 +108,9 @@ impl Settings {
     }
 }
 
+/// A rule id named in `[rules."…"]`: the id, its span, and the span of its `max` if set.
+type RuleIdUse = (String, Range<usize>, Option<Range<usize>>);
+
 /// A loaded config file.
 #[derive(Debug)]
 pub struct Config {
@@ -118,7 +121,7 @@ pub struct Config {
     pub overrides: Vec<(GlobSet, Settings)>,
     source: Arc<str>,
     /// Rule ids named in `[rules."…"]` (with their spans), checked once packs are loaded.
-    rule_ids: Vec<(String, Range<usize>, Option<Range<usize>>)>,
+    rule_ids: Vec<RuleIdUse>,
 }
 
 /// An invalid config file, with all of its problems.
@@ -293,15 +296,12 @@ impl Config {
     }
 }
 
-fn value_in<T>(
+fn value_in(
     v: &Spanned<String>,
     allowed: &[&str],
     what: &str,
     problems: &mut Problems,
-) -> Option<String>
-where
-    T: ?Sized,
-{
+) -> Option<String> {
     if allowed.contains(&v.get_ref().as_str()) {
         Some(v.get_ref().clone())
     } else {
@@ -319,7 +319,7 @@ fn settings(
     raw: SettingsRef,
     dir: &Path,
     problems: &mut Problems,
-    rule_ids: &mut Vec<(String, Range<usize>, Option<Range<usize>>)>,
+    rule_ids: &mut Vec<RuleIdUse>,
 ) -> Settings {
     let list = |v: &Option<Vec<Spanned<String>>>| {
         v.as_ref()
@@ -331,7 +331,7 @@ fn settings(
         ..Settings::default()
     };
     if let Some(f) = raw.fail_on {
-        s.fail_on = value_in::<str>(
+        s.fail_on = value_in(
             f,
             &["error", "warning", "info", "never"],
             "fail-on level",
@@ -340,10 +340,10 @@ fn settings(
         .and_then(|v| FailOn::parse(&v));
     }
     if let Some(c) = raw.channel {
-        s.channel = value_in::<str>(c, &CHANNELS, "channel", problems);
+        s.channel = value_in(c, &CHANNELS, "channel", problems);
     }
     if let Some(r) = raw.register {
-        s.register = value_in::<str>(r, &REGISTERS, "register", problems);
+        s.register = value_in(r, &REGISTERS, "register", problems);
     }
     for p in raw.packs.iter().flatten() {
         let path = dir.join(p.get_ref());

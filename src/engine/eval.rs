@@ -58,7 +58,7 @@ fn negated(a: &Analysis, h: &Hit) -> bool {
     };
     let from = (h.first as usize).saturating_sub(NEGATION_WINDOW);
     (from..(h.last as usize).min(a.words.len()))
-        .filter(|&i| a.words[i].sentence == w.sentence)
+        .filter(|&i| a.words[i].clause == w.clause)
         .any(|i| NEGATIONS.contains(&a.folded(i)))
 }
 
@@ -118,7 +118,16 @@ pub(crate) fn evaluate(
     };
     let finding = |h: &Hit, vars: &[(&str, &str)]| {
         let matched = &a.text[h.start..h.end];
-        let mut all = vec![("match", matched)];
+        // For a replacement table: the entry whose phrase made this match.
+        let replacement = rule
+            .replacements
+            .iter()
+            .find(|(p, _)| {
+                p.match_at(a, h.first as usize, rule.skip)
+                    .is_some_and(|m| m.end == h.end)
+            })
+            .map_or("", |(_, r)| r.as_str());
+        let mut all = vec![("match", matched), ("replacement", replacement)];
         all.extend_from_slice(vars);
         let fixes = rule
             .fix

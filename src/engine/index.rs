@@ -5,7 +5,7 @@
 use crate::engine::Matcher;
 use crate::pattern::{First, Phrase};
 use crate::text::{Analysis, Mask};
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::collections::HashMap;
 
 /// A match of one matcher (a slot) in a reply.
@@ -71,7 +71,13 @@ impl Builder {
         let regex_set = if self.regexes.is_empty() {
             None
         } else {
-            RegexSet::new(self.regexes.iter().map(|(_, r, _)| r.as_str())).ok()
+            // Same flags as each rule regex (see packs::compile), or the prefilter would
+            // drop matches the regex itself accepts.
+            RegexSetBuilder::new(self.regexes.iter().map(|(_, r, _)| r.as_str()))
+                .case_insensitive(true)
+                .size_limit(1 << 24)
+                .build()
+                .ok()
         };
         Index {
             entries: self.entries,

@@ -154,6 +154,9 @@ pub struct Rule {
     /// A match in a sentence holding one of these is not a finding.
     pub sentence_exceptions: Matcher,
     pub fix: Option<FixTemplate>,
+    /// Per-phrase replacements (`replace = { "middels" = "met" }`), with `fix`'s
+    /// applicability.
+    pub replacements: Vec<(Phrase, String)>,
     /// Channels the rule runs on; empty means all (and no channel given).
     pub channels: Vec<String>,
     pub examples: Vec<Example>,

@@ -244,7 +244,32 @@ impl Compiler<'_> {
                 );
             }
         }
-        let main = self.matcher(&raw.patterns, &raw.regex);
+        let mut main = self.matcher(&raw.patterns, &raw.regex);
+        let mut replacements = Vec::new();
+        if let Some(table) = &raw.replace {
+            if raw.kind.get_ref() != "existence" {
+                self.problem(
+                    table,
+                    "`replace` applies to existence rules only",
+                    "not an existence rule",
+                    "",
+                );
+            }
+            for (phrase, with) in table.get_ref() {
+                match Phrase::parse(phrase) {
+                    Ok(p) => {
+                        main.phrases.push(p.clone());
+                        replacements.push((p, with.get_ref().clone()));
+                    }
+                    Err(e) => self.problem(
+                        with,
+                        format!("invalid phrase `{phrase}`: {}", e.message),
+                        "the replacement of an invalid phrase",
+                        "see docs/packs.md for the phrase syntax",
+                    ),
+                }
+            }
+        }
         let kind = self.kind(raw, main);
         let mut skip = Mask::PLACEHOLDER;
         match &raw.skip {
@@ -273,7 +298,12 @@ impl Compiler<'_> {
                 );
             }
         }
-        let fix = raw.fix.as_ref().map(|f| {
+        let fix_template = raw.fix.clone().or_else(|| {
+            raw.replace
+                .as_ref()
+                .map(|t| Spanned::new(t.span(), "{replacement}".to_string()))
+        });
+        let fix = fix_template.as_ref().map(|f| {
             let applicability = match &raw.fix_applicability {
                 None => Applicability::Unsafe,
                 Some(a) => Applicability::parse(a.get_ref()).unwrap_or_else(|| {
@@ -319,6 +349,7 @@ impl Compiler<'_> {
             exceptions,
             sentence_exceptions,
             fix,
+            replacements,
             channels: raw.channels.iter().map(|c| c.get_ref().clone()).collect(),
             examples,
             span: spanned.span(),
@@ -339,7 +370,12 @@ impl Compiler<'_> {
     fn kind(&mut self, raw: &RawRule, main: Matcher) -> Option<Kind> {
         let kind = raw.kind.get_ref().as_str();
         let first_requires = raw.requires.first().or(raw.requires_regex.first());
-        let has_main = !raw.patterns.is_empty() || !raw.regex.is_empty();
+        let has_main = !raw.patterns.is_empty()
+            || !raw.regex.is_empty()
+            || raw
+                .replace
+                .as_ref()
+                .is_some_and(|t| !t.get_ref().is_empty());
         if kind != "consistency" && kind != "native" && !has_main {
             self.problem(
                 &raw.kind,

@@ -41,8 +41,13 @@ macro_rules! builtin {
 #[rustfmt::skip]
 pub const BUILTIN: &[(&str, &str)] = &[
     builtin!("channel"),
+    builtin!("empathy"),
+    builtin!("privacy"),
+    builtin!("promises"),
     builtin!("register"),
     builtin!("suppression"),
+    builtin!("tone"),
+    builtin!("we-not-they"),
 ];
 
 /// Parses the built-in packs. Their examples are checked by `cargo test` and `test-rules`,

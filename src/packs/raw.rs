@@ -60,6 +60,9 @@ pub struct RawRule {
     pub channels: Vec<S<String>>,
     #[serde(default)]
     pub fix: Option<S<String>>,
+    /// A table of phrase → replacement: each phrase is a pattern whose fix is its value.
+    #[serde(default)]
+    pub replace: Option<S<BTreeMap<String, S<String>>>>,
     #[serde(default)]
     pub fix_applicability: Option<S<String>>,
     #[serde(default)]

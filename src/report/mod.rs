@@ -3,11 +3,13 @@
 
 mod human;
 mod lines;
+mod sarif;
 mod short;
 mod source;
 
 pub use human::{Human, commandment};
 pub use lines::LineIndex;
+pub use sarif::{github, sarif};
 pub use short::short;
 pub use source::SourceFile;
 

@@ -18,8 +18,12 @@ pub struct Word {
     pub end: usize,
     /// Range of the folded form inside [`Analysis::folded`].
     folded: (u32, u32),
-    /// Index of the sentence (or line) the word stands in.
+    /// Index of the sentence (or line) the word stands in; `.`, `!`, `?`, `…` and line breaks
+    /// end a sentence.
     pub sentence: u32,
+    /// Index of the clause: sentences split further at `:`, `;` and dashes. Negation does
+    /// not reach across a clause ("Zo lastig is het niet: stuur me je code").
+    pub clause: u32,
     /// The kinds of ignorable span the word stands in.
     pub mask: Mask,
 }
@@ -40,18 +44,29 @@ impl<'t> Analysis<'t> {
         let mut words = Vec::with_capacity(text.len() / 5);
         let mut folded = String::with_capacity(text.len());
         let mut sentence = 0u32;
+        let mut clause = 0u32;
         let mut pending_break = false;
+        let mut pending_clause = false;
         let mut m = 0usize;
         for (start, segment) in text.split_word_bound_indices() {
             if !segment.chars().any(char::is_alphanumeric) {
-                if segment.contains(['.', '!', '?', '\n', ';', '…']) {
+                let stop = segment.contains(['!', '?', '\n', '…'])
+                    || (segment.contains('.') && !follows_abbreviation(&folded, &words));
+                if stop {
                     pending_break = true;
+                } else if segment.contains([':', ';', '\u{2013}', '\u{2014}']) || segment == "-" {
+                    pending_clause = true;
                 }
                 continue;
             }
             if pending_break {
                 sentence += 1;
+                clause += 1;
                 pending_break = false;
+                pending_clause = false;
+            } else if pending_clause {
+                clause += 1;
+                pending_clause = false;
             }
             let end = start + segment.len();
             while m < masked.len() && masked[m].1 <= start {
@@ -74,6 +89,7 @@ impl<'t> Analysis<'t> {
                 end,
                 folded: (from, folded.len() as u32),
                 sentence,
+                clause,
                 mask,
             });
         }
@@ -103,6 +119,20 @@ impl<'t> Analysis<'t> {
     pub fn word_at_or_after(&self, at: usize) -> usize {
         self.words.partition_point(|w| w.start < at)
     }
+}
+
+/// Dutch abbreviations whose dot does not end a sentence.
+const ABBREVIATIONS: [&str; 24] = [
+    "bijv", "bv", "evt", "ca", "nr", "dhr", "mevr", "mw", "tel", "incl", "excl", "etc", "enz",
+    "vs", "st", "resp", "max", "min", "ong", "blz", "vgl", "mr", "dr", "ir",
+];
+
+/// Whether the word just before a `.` is an abbreviation (`bijv.`, `z.s.m.`), so the dot does
+/// not end the sentence.
+fn follows_abbreviation(folded: &str, words: &[Word]) -> bool {
+    let Some(w) = words.last() else { return false };
+    let last = &folded[w.folded.0 as usize..w.folded.1 as usize];
+    last.contains('.') || ABBREVIATIONS.contains(&last)
 }
 
 #[cfg(test)]
@@ -142,6 +172,20 @@ mod tests {
         let a = Analysis::new("Hoi Sanne. Bel ons\nmaar");
         let s: Vec<u32> = a.words.iter().map(|w| w.sentence).collect();
         assert_eq!(s, [0, 0, 1, 1, 2]);
+    }
+
+    #[test]
+    fn abbreviation_dots_do_not_end_a_sentence() {
+        let a = Analysis::new("Wordt z.s.m. opgepakt, bijv. morgen. Dan klaar");
+        let s: Vec<u32> = a.words.iter().map(|w| w.sentence).collect();
+        assert_eq!(s, [0, 0, 0, 0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn colons_and_dashes_start_a_clause() {
+        let a = Analysis::new("Niet lastig: stuur het - nu");
+        let c: Vec<u32> = a.words.iter().map(|w| w.clause).collect();
+        assert_eq!(c, [0, 0, 1, 1, 2]);
     }
 
     #[test]
