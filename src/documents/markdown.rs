@@ -33,16 +33,18 @@ pub(super) fn split(source: &str) -> Vec<Document> {
         return vec![doc];
     }
     let mut docs = Vec::new();
-    for (i, &(_, body_start, title)) in headings.iter().enumerate() {
+    for (i, &(heading_start, body_start, title)) in headings.iter().enumerate() {
         if title.is_empty() {
             continue;
         }
         let body_end = headings.get(i + 1).map_or(source.len(), |h| h.0);
         let (start, end) = reply_range(source, body_start, body_end);
+        // An empty reply is pointed at by its heading.
+        let base = if start == end { heading_start } else { start };
         let mut doc = Document::plain(
             Some(title.to_string()),
             blank_comments(&source[start..end]),
-            start,
+            base,
         );
         // A suppression anywhere in the section (also above a fenced reply) applies to it.
         doc.suppressions = suppressions(source, body_start, body_end);

@@ -1,8 +1,12 @@
 //! Files → replies ("documents"). Each document carries its text and a map from offsets in
 //! that text back to byte offsets in the file as read, so diagnostics point at the file.
 
+mod csv;
+mod json;
 mod markdown;
+mod records;
 mod suppress;
+mod yaml;
 
 pub use suppress::{Suppression, parse_comment};
 
@@ -130,14 +134,13 @@ pub fn split(
     source: &str,
     options: &LibraryOptions,
 ) -> Result<Vec<Document>, ParseError> {
-    let _ = options;
     match format {
         Format::Text => Ok(vec![text_reply(source)]),
         Format::Markdown => Ok(markdown::split(source)),
-        Format::Yaml | Format::Json | Format::Jsonl | Format::Csv => Err(ParseError {
-            message: "this library format is not supported yet".into(),
-            offset: None,
-        }),
+        Format::Yaml => yaml::split(source, options),
+        Format::Json => json::split(source, options),
+        Format::Jsonl => json::split_lines(source, options),
+        Format::Csv => csv::split(source, options),
     }
 }
 
