@@ -1,0 +1,399 @@
+//! Library-level findings (pack `library`): what only shows across many replies — the same
+//! canned reply under other names, one opener or sign-off everywhere, empty replies.
+//!
+//! Each reply is reduced to a small summary while it is checked (a 64-value MinHash signature
+//! of its word pairs, its opener and sign-off), so memory is a few hundred bytes per reply
+//! whatever its length, and near-duplicates are found with LSH banding rather than comparing all pairs.
+
+use crate::text::Analysis;
+use std::collections::HashMap;
+
+const HASHES: usize = 64;
+const BANDS: usize = 16;
+const ROWS: usize = HASHES / BANDS;
+/// Words per shingle: pairs, so one changed word in a short reply changes little.
+const SHINGLE: usize = 2;
+/// Replies shorter than this many words are too short to call duplicates.
+const MIN_WORDS: usize = 8;
+
+/// Tunables of the library rules (`[rules."library/…"]` in the config).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Estimated Jaccard similarity of word pairs from which replies are near-duplicates.
+    pub similarity: f64,
+    /// Share of replies above which one opener is reported.
+    pub opener_share: f64,
+    /// Share of replies above which one sign-off is reported.
+    pub sign_off_share: f64,
+    /// The share rules need at least this many replies.
+    pub min_replies: usize,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            similarity: 0.7,
+            opener_share: 0.3,
+            sign_off_share: 0.5,
+            min_replies: 5,
+        }
+    }
+}
+
+/// What the library rules need to know of one reply.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub path: String,
+    pub document: Option<String>,
+    /// File offsets of the reply text (empty replies: start = end).
+    pub start: usize,
+    pub end: usize,
+    pub words: usize,
+    /// Nothing but white space (an emoji-only reply is not empty).
+    pub blank: bool,
+    signature: [u32; HASHES],
+    /// The first three words, folded ("wat vervelend dat").
+    pub opener: Option<String>,
+    /// The last line, trimmed, when it is short (a sign-off such as "^Sanne").
+    pub sign_off: Option<String>,
+    /// File offsets of the opener and the sign-off, for labelling.
+    pub opener_span: (usize, usize),
+    pub sign_off_span: (usize, usize),
+}
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64: cheap and well distributed.
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// One-permutation MinHash with densification: each shingle is hashed once and lands in one
+/// of the bins (its minimum kept); empty bins borrow from the next filled bin, re-mixed, so
+/// short replies still compare well (Shrivastava 2017). One hash per shingle instead of 64.
+fn signature(words: &[&str]) -> [u32; HASHES] {
+    let mut bins = [u64::MAX; HASHES];
+    for w in words.windows(SHINGLE.min(words.len().max(1))) {
+        let h = w
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, word| mix(h ^ fnv(word)));
+        let bin = (h % HASHES as u64) as usize;
+        bins[bin] = bins[bin].min(h / HASHES as u64);
+    }
+    if bins.iter().all(|&b| b == u64::MAX) {
+        return [u32::MAX; HASHES];
+    }
+    let mut out = [0u32; HASHES];
+    for (i, slot) in out.iter_mut().enumerate() {
+        let mut j = i;
+        let mut step = 0u64;
+        while bins[j] == u64::MAX {
+            j = (j + 1) % HASHES;
+            step += 1;
+        }
+        *slot = mix(bins[j] ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15)) as u32;
+    }
+    out
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Summarises one reply; `to_file` maps reply offsets to file offsets.
+pub fn summarise(
+    path: &str,
+    document: Option<&str>,
+    text: &str,
+    to_file: impl Fn(usize) -> usize,
+) -> Summary {
+    let a = Analysis::new(text);
+    let n = a.words.len();
+    let folded: Vec<&str> = (0..n).map(|i| a.folded(i)).collect();
+    let signature = signature(&folded);
+    let opener = (n >= 3).then(|| folded[..3].join(" "));
+    let opener_span = if n >= 3 {
+        (to_file(a.words[0].start), to_file(a.words[2].end))
+    } else {
+        (to_file(0), to_file(0))
+    };
+    let trimmed = text.trim_end();
+    let last_line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    let last = trimmed[last_line_start..].trim();
+    let sign_off =
+        (n >= 6 && !last.is_empty() && last.chars().count() <= 40 && last_line_start > 0)
+            .then(|| crate::text::fold(last));
+    let at = last_line_start
+        + (trimmed[last_line_start..].len() - trimmed[last_line_start..].trim_start().len());
+    Summary {
+        path: path.to_string(),
+        document: document.map(str::to_string),
+        start: to_file(0),
+        end: to_file(text.len()),
+        words: n,
+        blank: text.trim().is_empty(),
+        signature,
+        opener,
+        sign_off,
+        opener_span,
+        sign_off_span: (to_file(at), to_file(at + last.len())),
+    }
+}
+
+/// A library finding: the rule, where it points, and its message variables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: &'static str,
+    /// Index of the summary it points at.
+    pub at: usize,
+    pub start: usize,
+    pub end: usize,
+    pub vars: Vec<(&'static str, String)>,
+}
+
+fn name(s: &Summary) -> String {
+    match &s.document {
+        Some(d) => format!("{} › {d}", s.path),
+        None => s.path.clone(),
+    }
+}
+
+fn list(names: impl Iterator<Item = String>, max: usize) -> String {
+    let all: Vec<String> = names.collect();
+    let mut out = all
+        .iter()
+        .take(max)
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > max {
+        out.push_str(&format!(" en {} meer", all.len() - max));
+    }
+    out
+}
+
+/// The library findings over all replies of a run.
+pub fn findings(summaries: &[Summary], params: &Params) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, s) in summaries.iter().enumerate() {
+        if s.blank {
+            out.push(Finding {
+                rule: "library/empty-reply",
+                at: i,
+                start: s.start,
+                end: s.end,
+                vars: vec![],
+            });
+        }
+    }
+    near_duplicates(summaries, params, &mut out);
+    let counted = summaries.iter().filter(|s| s.words > 0).count();
+    if counted >= params.min_replies {
+        repeated(
+            summaries,
+            counted,
+            params.opener_share,
+            "library/repeated-opener",
+            |s| s.opener.as_deref(),
+            |s| s.opener_span,
+            &mut out,
+        );
+        repeated(
+            summaries,
+            counted,
+            params.sign_off_share,
+            "library/repeated-sign-off",
+            |s| s.sign_off.as_deref(),
+            |s| s.sign_off_span,
+            &mut out,
+        );
+    }
+    out
+}
+
+fn repeated(
+    summaries: &[Summary],
+    counted: usize,
+    share: f64,
+    rule: &'static str,
+    key: impl Fn(&Summary) -> Option<&str>,
+    span: impl Fn(&Summary) -> (usize, usize),
+    out: &mut Vec<Finding>,
+) {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in summaries.iter().enumerate() {
+        if let Some(k) = key(s) {
+            groups.entry(k).or_default().push(i);
+        }
+    }
+    let mut keys: Vec<(&str, Vec<usize>)> = groups.into_iter().collect();
+    keys.sort_by(|a, b| a.1[0].cmp(&b.1[0]));
+    for (k, members) in keys {
+        let part = members.len() as f64 / counted as f64;
+        if part > share && members.len() >= 2 {
+            let first = &summaries[members[0]];
+            let (start, end) = span(first);
+            out.push(Finding {
+                rule,
+                at: members[0],
+                start,
+                end,
+                vars: vec![
+                    ("text", k.to_string()),
+                    ("count", members.len().to_string()),
+                    ("total", counted.to_string()),
+                    ("percent", format!("{:.0}", part * 100.0)),
+                    ("share", format!("{:.0}", share * 100.0)),
+                    (
+                        "others",
+                        list(members[1..].iter().map(|&m| name(&summaries[m])), 5),
+                    ),
+                ],
+            });
+        }
+    }
+}
+
+fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding>) {
+    let eligible: Vec<usize> = (0..summaries.len())
+        .filter(|&i| summaries[i].words >= MIN_WORDS)
+        .collect();
+    // Union-find over replies that share a band and are similar enough.
+    let mut parent: Vec<usize> = (0..summaries.len()).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for band in 0..BANDS {
+        let mut buckets: HashMap<&[u32], Vec<usize>> = HashMap::new();
+        for &i in &eligible {
+            buckets
+                .entry(&summaries[i].signature[band * ROWS..(band + 1) * ROWS])
+                .or_default()
+                .push(i);
+        }
+        for members in buckets.values() {
+            for pair in members.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                let same = summaries[a]
+                    .signature
+                    .iter()
+                    .zip(&summaries[b].signature)
+                    .filter(|(x, y)| x == y)
+                    .count();
+                if same as f64 / HASHES as f64 >= params.similarity {
+                    let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                    if ra != rb {
+                        parent[ra.max(rb)] = ra.min(rb);
+                    }
+                }
+            }
+        }
+    }
+    let mut clusters: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &i in &eligible {
+        let r = root(&mut parent, i);
+        clusters.entry(r).or_default().push(i);
+    }
+    let mut clusters: Vec<Vec<usize>> = clusters.into_values().filter(|c| c.len() > 1).collect();
+    clusters.sort();
+    for c in clusters {
+        let first = &summaries[c[0]];
+        out.push(Finding {
+            rule: "library/near-duplicate",
+            at: c[0],
+            start: first.start,
+            end: first.end,
+            vars: vec![
+                ("count", c.len().to_string()),
+                (
+                    "others",
+                    list(c[1..].iter().map(|&m| name(&summaries[m])), 5),
+                ),
+            ],
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(doc: &str, text: &str) -> Summary {
+        summarise("lib.md", Some(doc), text, |x| x)
+    }
+
+    #[test]
+    fn near_duplicates_under_other_names_are_one_cluster() {
+        let base = "Wat vervelend dat je pakket nog niet binnen is. Ik heb het nagekeken en het komt morgen voor 12 uur bij je aan.";
+        let lib = vec![
+            s("Pakket te laat", base),
+            s(
+                "Bezorging vertraagd",
+                &base.replace("morgen", "morgen echt"),
+            ),
+            s(
+                "Retour",
+                "Je retour is binnen en het geld staat binnen drie werkdagen weer op je rekening, fijne dag nog!",
+            ),
+            s("Pakket zoek", base),
+        ];
+        let f = findings(&lib, &Params::default());
+        let dups: Vec<&Finding> = f
+            .iter()
+            .filter(|f| f.rule == "library/near-duplicate")
+            .collect();
+        assert_eq!(dups.len(), 1, "{f:?}");
+        assert_eq!(dups[0].at, 0);
+        assert_eq!(dups[0].vars[0].1, "3");
+    }
+
+    #[test]
+    fn one_opener_everywhere_is_reported_and_varied_openers_are_not() {
+        let mut lib: Vec<Summary> = (0..6)
+            .map(|i| {
+                s(
+                    &format!("r{i}"),
+                    &format!("Wat vervelend dat het misging met order {i}, ik los het op."),
+                )
+            })
+            .collect();
+        let f = findings(&lib, &Params::default());
+        assert!(f.iter().any(|f| f.rule == "library/repeated-opener"));
+        lib = [
+            "Balen!",
+            "Wat een gedoe.",
+            "Dat snap ik.",
+            "Sorry!",
+            "Oei.",
+            "Hoi!",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            s(
+                &format!("r{i}"),
+                &format!("{o} Ik heb order {i} nagekeken en los het vandaag op."),
+            )
+        })
+        .collect();
+        assert!(
+            !findings(&lib, &Params::default())
+                .iter()
+                .any(|f| f.rule == "library/repeated-opener")
+        );
+    }
+
+    #[test]
+    fn empty_replies_are_reported_and_emoji_only_replies_are_not() {
+        let f = findings(&[s("Leeg", "  \n")], &Params::default());
+        assert_eq!(f[0].rule, "library/empty-reply");
+        assert!(findings(&[s("Duim", "👍")], &Params::default()).is_empty());
+    }
+}
