@@ -3,6 +3,7 @@
 
 use crate::documents::{self, Document, Format, LibraryOptions, Suppression};
 use crate::engine::{Applicability, Context, Finding, Linter, Rule, fill};
+use crate::library;
 use crate::report::{Diagnostic, Failure, FixEdit, LineIndex, Span};
 use std::sync::Arc;
 
@@ -14,7 +15,12 @@ pub struct FileResult {
     pub failure: Option<Failure>,
     /// The file's text, kept when there are diagnostics to render.
     pub source: Option<Arc<str>>,
+    /// One summary per reply, for the library rules (empty when none is active).
+    pub summaries: Vec<library::Summary>,
 }
+
+/// From this many replies on, a file's replies are checked in parallel.
+const PARALLEL_DOCS: usize = 256;
 
 /// Checks files with one linter in one context.
 pub struct Checker<'l> {
@@ -148,19 +154,43 @@ impl Checker<'_> {
             lines: None,
             out: Vec::new(),
         };
-        for doc in &docs {
-            self.check_document(doc, &mut sink);
+        // A large library is checked in parallel, chunk by chunk, and reassembled in order.
+        let per_doc: Vec<(Vec<Finding>, Vec<Vec<bool>>)> = if docs.len() >= PARALLEL_DOCS {
+            use rayon::prelude::*;
+            docs.par_iter()
+                .with_min_len(64)
+                .map(|d| self.findings(d))
+                .collect()
+        } else {
+            docs.iter().map(|d| self.findings(d)).collect()
+        };
+        for (doc, (findings, used)) in docs.iter().zip(per_doc) {
+            let rules = self.linter.rules();
+            for f in findings {
+                sink.finding(&rules[f.rule], doc, f);
+            }
+            self.report_suppressions(doc, &used, &mut sink);
         }
+        let summaries = if self.linter.has_pack("library") {
+            docs.iter()
+                .map(|d| library::summarise(path, d.id.as_deref(), &d.text, |x| d.map.to_file(x)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let diagnostics = sink.out;
         FileResult {
             source: (!diagnostics.is_empty()).then_some(source),
             diagnostics,
             documents: docs.len(),
             failure: None,
+            summaries,
         }
     }
 
-    fn check_document(&self, doc: &Document, sink: &mut Sink) {
+    /// The findings of one reply that its suppressions leave, and which suppression ids were
+    /// used (`used[s][i]`: suppression s's i-th id silenced something).
+    fn findings(&self, doc: &Document) -> (Vec<Finding>, Vec<Vec<bool>>) {
         let rules = self.linter.rules();
         let ctx;
         let ctx = match (&doc.in_reply_to, &self.ctx.in_reply_to) {
@@ -174,28 +204,28 @@ impl Checker<'_> {
             _ => &self.ctx,
         };
         let findings = self.linter.check(&doc.text, ctx);
-        // used[s][i]: suppression s's i-th id silenced something.
         let mut used: Vec<Vec<bool>> = doc
             .suppressions
             .iter()
             .map(|s| vec![false; s.ids.len()])
             .collect();
-        for f in findings {
-            let rule = &rules[f.rule];
-            let mut silenced = false;
-            for (s, sup) in doc.suppressions.iter().enumerate() {
-                for (i, id) in sup.ids.iter().enumerate() {
-                    if covers(id, rule) {
-                        used[s][i] = true;
-                        silenced = true;
+        let kept = findings
+            .into_iter()
+            .filter(|f| {
+                let rule = &rules[f.rule];
+                let mut silenced = false;
+                for (s, sup) in doc.suppressions.iter().enumerate() {
+                    for (i, id) in sup.ids.iter().enumerate() {
+                        if covers(id, rule) {
+                            used[s][i] = true;
+                            silenced = true;
+                        }
                     }
                 }
-            }
-            if !silenced {
-                sink.finding(rule, doc, f);
-            }
-        }
-        self.report_suppressions(doc, &used, sink);
+                !silenced
+            })
+            .collect();
+        (kept, used)
     }
 
     fn report_suppressions(&self, doc: &Document, used: &[Vec<bool>], sink: &mut Sink) {
@@ -250,4 +280,52 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Diagnostics of the active library rules over all replies of a run. `source_of` gives a
+/// file's text (for line and column).
+pub fn library_diagnostics(
+    linter: &Linter,
+    summaries: &[library::Summary],
+    params: &library::Params,
+    source_of: impl Fn(&str) -> Option<Arc<str>>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut lines: std::collections::HashMap<String, (Arc<str>, LineIndex)> = Default::default();
+    for f in library::findings(summaries, params) {
+        let Some(r) = linter.native(f.rule) else {
+            continue;
+        };
+        let rule = &linter.rules()[r];
+        let s = &summaries[f.at];
+        if !lines.contains_key(&s.path) {
+            let Some(src) = source_of(&s.path) else {
+                continue;
+            };
+            let ix = LineIndex::new(&src);
+            lines.insert(s.path.clone(), (src, ix));
+        }
+        let (src, ix) = &lines[&s.path];
+        let (line, column) = ix.line_col(src, f.start);
+        let vars: Vec<(&str, &str)> = f.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        out.push(Diagnostic {
+            path: s.path.clone(),
+            document: s.document.clone(),
+            rule: rule.id.clone(),
+            pack: rule.pack.clone(),
+            gebod: rule.gebod,
+            severity: rule.severity,
+            message: fill(&rule.message, &vars),
+            help: rule.help.clone(),
+            span: Span {
+                start: f.start,
+                end: f.end,
+                line,
+                column,
+            },
+            text: src[f.start..f.end].to_string(),
+            fixes: Vec::new(),
+        });
+    }
+    out
 }

@@ -24,12 +24,8 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
     });
     let mut child = cmd.spawn().expect("binary runs");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        // The binary may exit (a usage error) before reading stdin: a broken pipe is fine.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     }
     child.wait_with_output().unwrap()
 }
@@ -165,7 +161,7 @@ fn json_report_has_exactly_the_spec_shape() {
 
 #[test]
 fn fail_on_sets_the_threshold() {
-    let dm = "Stuur je ordernummer even in een DM? Dan kijk ik het na.";
+    let dm = "Stuur je ordernummer even in een DM? Dan pas ik je adres meteen aan.";
     assert_eq!(
         code(&run(&["check", "-"], Some(dm))),
         0,

@@ -50,7 +50,17 @@ fn human_output_for_render_fixtures() {
     for path in fixtures("fixtures/render", "md") {
         let source: Arc<str> = Arc::from(std::fs::read_to_string(&path).unwrap());
         let shown = path.display().to_string().replace('\\', "/");
-        let result = checker.check_text(&shown, source.clone(), Format::Markdown);
+        let mut result = checker.check_text(&shown, source.clone(), Format::Markdown);
+        let library = webcare_lint::check::library_diagnostics(
+            &linter,
+            &result.summaries,
+            &Default::default(),
+            |_| Some(source.clone()),
+        );
+        result.diagnostics.extend(library);
+        result
+            .diagnostics
+            .sort_by_key(|d| (d.span.start, d.rule.clone()));
         let mut fired: Vec<&str> = result.diagnostics.iter().map(|d| d.rule.as_str()).collect();
         fired.sort();
         fired.dedup();

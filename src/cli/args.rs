@@ -28,6 +28,8 @@ pub enum Command {
     TestRules(TestRulesArgs),
     /// Write a commented starter .webcare-lint.toml.
     Init,
+    /// HTTP API (LanguageTool-compatible /v2, own /v1) and a page to check drafts.
+    Serve(super::serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -35,6 +37,8 @@ pub enum OutputFormat {
     Human,
     Short,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,12 +102,21 @@ pub struct CheckArgs {
     /// Use this config file instead of discovering one.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The customer's message (and earlier thread) the drafts answer; see docs/context.md.
+    #[arg(long, value_name = "FILE")]
+    pub in_reply_to: Option<PathBuf>,
     /// The name of stdin in reports.
     #[arg(long, value_name = "NAME", default_value = "-")]
     pub stdin_filename: String,
     /// Print a count per rule and per commandment after the report.
     #[arg(long)]
     pub statistics: bool,
+    /// Apply safe fixes in place (atomically); the exit code reflects what remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff, without writing.
+    #[arg(long)]
+    pub diff: bool,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

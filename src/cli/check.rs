@@ -10,10 +10,12 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::sync::Arc;
 use webcare_lint::baseline::Baseline;
-use webcare_lint::check::{Checker, FileResult};
+use webcare_lint::check::{Checker, FileResult, library_diagnostics};
 use webcare_lint::config::{Config, FailOn, Settings};
 use webcare_lint::engine::{Linter, Rule, Selection};
+use webcare_lint::fix;
 use webcare_lint::fsutil::write_atomic;
+use webcare_lint::library::Summary;
 use webcare_lint::report::{Failure, Human, Report};
 
 /// The config in force: `--config`, or the one discovered from the current directory.
@@ -53,6 +55,8 @@ fn flag_settings(args: &CheckArgs, config: Option<&Config>) -> Settings {
 struct Profile {
     linter: Linter,
     settings: Settings,
+    /// `--in-reply-to`: the customer's message (and thread) every reply answers.
+    in_reply_to: Option<String>,
 }
 
 fn profile(settings: Settings, config: Option<&Config>) -> Result<Profile, CliError> {
@@ -72,12 +76,17 @@ fn profile(settings: Settings, config: Option<&Config>) -> Result<Profile, CliEr
     let linter = Linter::new(&packs, &selection)
         .map_err(|e| Box::new(e) as CliError)?
         .with_allow(settings.allow.clone());
-    Ok(Profile { linter, settings })
+    Ok(Profile {
+        linter,
+        settings,
+        in_reply_to: None,
+    })
 }
 
 pub fn run(args: CheckArgs) -> Result<u8, CliError> {
     let config = load_config(args.config.as_deref())?;
     let flags = flag_settings(&args, config.as_ref());
+    let in_reply_to = read_in_reply_to(args.in_reply_to.as_deref())?;
     let inputs = inputs::collect(&args.paths, &args.stdin_filename);
     // One profile per distinct set of matching overrides (usually just one).
     let keys: Vec<Vec<usize>> = inputs
@@ -96,7 +105,9 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
                 .map(|c| c.settings_for(key))
                 .unwrap_or_default();
             settings.layer(&flags);
-            profiles.insert(key.clone(), profile(settings, config.as_ref())?);
+            let mut p = profile(settings, config.as_ref())?;
+            p.in_reply_to = in_reply_to.clone();
+            profiles.insert(key.clone(), p);
         }
     }
     let base = match profiles.get(&Vec::new()) {
@@ -107,7 +118,57 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
             s
         }
     };
-    // Files are checked in parallel; `collect` keeps input order, and the report is sorted.
+    if args.fix && inputs.iter().any(|i| matches!(i.source, Source::Stdin)) {
+        return Err(Box::new(FixError(
+            "--fix cannot write to stdin; use --diff to see the fixes".into(),
+        )));
+    }
+    let (mut report, mut sources, mut summaries) = lint(&inputs, &keys, &profiles);
+    if args.fix {
+        // Fixes can uncover or overlap others: apply, re-check, until nothing safe is left.
+        let mut fixed = 0;
+        for _ in 0..MAX_FIX_PASSES {
+            let applied = apply_fixes(&inputs, &report, &sources)?;
+            if applied == 0 {
+                break;
+            }
+            fixed += applied;
+            (report, sources, summaries) = lint(&inputs, &keys, &profiles);
+        }
+        eprintln!(
+            "webcare-lint: applied {fixed} safe fix{}",
+            if fixed == 1 { "" } else { "es" }
+        );
+    }
+    if args.diff {
+        emit(&diff(&report, &sources))?;
+    }
+    library_findings(&mut report, &mut sources, &summaries, &profiles, &base);
+    report.finish();
+    apply_baselines(&args, base.baseline.as_deref(), &mut report)?;
+    report.finish();
+    // The active rules of all profiles, for SARIF's rule table.
+    let mut active: Vec<&Rule> = profiles.values().flat_map(|p| p.linter.rules()).collect();
+    active.sort_by(|a, b| a.id.cmp(&b.id));
+    active.dedup_by(|a, b| a.id == b.id);
+    if !args.diff {
+        print(&args, &report, &sources, &active)?;
+    }
+    Ok(exit_code(
+        &report,
+        base.fail_on
+            .unwrap_or(FailOn::At(webcare_lint::engine::Severity::Warning)),
+    ))
+}
+
+const MAX_FIX_PASSES: usize = 10;
+
+/// One pass over all inputs. Files are checked in parallel; `collect` keeps input order.
+fn lint(
+    inputs: &[Input],
+    keys: &[Vec<usize>],
+    profiles: &HashMap<Vec<usize>, Profile>,
+) -> (Report, HashMap<String, Arc<str>>, Vec<Summary>) {
     let results: Vec<(String, Result<FileResult, String>)> = inputs
         .par_iter()
         .zip(keys.par_iter())
@@ -115,11 +176,13 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
         .collect();
     let mut report = Report::default();
     let mut sources: HashMap<String, Arc<str>> = HashMap::new();
+    let mut summaries = Vec::new();
     for (path, result) in results {
         report.summary.files += 1;
         match result {
             Ok(r) => {
                 report.summary.documents += r.documents;
+                summaries.extend(r.summaries);
                 report.diagnostics.extend(r.diagnostics);
                 report.failures.extend(r.failure);
                 if let Some(src) = r.source {
@@ -130,14 +193,94 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
         }
     }
     report.finish();
-    apply_baselines(&args, base.baseline.as_deref(), &mut report)?;
+    (report, sources, summaries)
+}
+
+/// Adds the findings across all replies of the run (pack `library`).
+fn library_findings(
+    report: &mut Report,
+    sources: &mut HashMap<String, Arc<str>>,
+    summaries: &[Summary],
+    profiles: &HashMap<Vec<usize>, Profile>,
+    base: &Settings,
+) {
+    let Some(profile) = profiles
+        .get(&Vec::new())
+        .or_else(|| profiles.values().next())
+    else {
+        return;
+    };
+    if summaries.is_empty() {
+        return;
+    }
+    let found = library_diagnostics(&profile.linter, summaries, &base.library_params(), |path| {
+        sources
+            .get(path)
+            .cloned()
+            .or_else(|| std::fs::read_to_string(path).ok().map(Arc::from))
+    });
+    for d in &found {
+        if !sources.contains_key(&d.path) {
+            if let Ok(text) = std::fs::read_to_string(&d.path) {
+                sources.insert(d.path.clone(), Arc::from(text));
+            }
+        }
+    }
+    report.diagnostics.extend(found);
     report.finish();
-    print(&args, &report, &sources)?;
-    Ok(exit_code(
-        &report,
-        base.fail_on
-            .unwrap_or(FailOn::At(webcare_lint::engine::Severity::Warning)),
-    ))
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{0}")]
+#[diagnostic(code(webcare_lint::fix))]
+struct FixError(String);
+
+/// Writes the safe fixes of every file (atomically); returns how many were applied.
+fn apply_fixes(
+    inputs: &[Input],
+    report: &Report,
+    sources: &HashMap<String, Arc<str>>,
+) -> Result<usize, CliError> {
+    let mut applied = 0;
+    for input in inputs {
+        let Source::File(path) = &input.source else {
+            continue;
+        };
+        let Some(source) = sources.get(&input.display) else {
+            continue;
+        };
+        let edits = fix::safe_edits(
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.path == input.display),
+        );
+        if edits.is_empty() {
+            continue;
+        }
+        let fixed = fix::apply(source, &edits);
+        write_atomic(path, fixed.as_bytes()).map_err(|e| {
+            Box::new(FixError(format!("cannot write {}: {e}", path.display()))) as CliError
+        })?;
+        applied += edits.len();
+    }
+    Ok(applied)
+}
+
+/// The unified diff of every file's safe fixes.
+fn diff(report: &Report, sources: &HashMap<String, Arc<str>>) -> String {
+    let mut paths: Vec<&String> = sources.keys().collect();
+    paths.sort();
+    let mut out = String::new();
+    for path in paths {
+        let edits = fix::safe_edits(report.diagnostics.iter().filter(|d| &d.path == path));
+        out.push_str(&fix::unified_diff(
+            path.strip_prefix("./").unwrap_or(path),
+            &sources[path],
+            &edits,
+        ));
+    }
+    out
 }
 
 fn check_input(input: &Input, profile: &Profile) -> Result<FileResult, String> {
@@ -150,12 +293,41 @@ fn check_input(input: &Input, profile: &Profile) -> Result<FileResult, String> {
         Source::Missing(why) => Err(std::io::Error::other(why.clone())),
     }
     .map_err(|e| format!("cannot read: {e}"))?;
+    let mut ctx = profile.settings.context();
+    ctx.in_reply_to = profile.in_reply_to.clone();
     let checker = Checker {
         linter: &profile.linter,
-        ctx: profile.settings.context(),
+        ctx,
         library: profile.settings.library.clone().unwrap_or_default(),
     };
     Ok(checker.check_bytes(&input.display, bytes, input.format))
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot read --in-reply-to {path}: {cause}")]
+#[diagnostic(
+    code(webcare_lint::in_reply_to),
+    help(
+        "give a UTF-8 text file with the customer's message, or a thread with `## klant` / `## wij` sections (docs/context.md)"
+    )
+)]
+struct InReplyToError {
+    path: String,
+    cause: std::io::Error,
+}
+
+/// The text of `--in-reply-to FILE` (a leading BOM dropped); a read error stops the run.
+fn read_in_reply_to(path: Option<&Path>) -> Result<Option<String>, CliError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text.trim_start_matches('\u{feff}').to_string())),
+        Err(cause) => Err(Box::new(InReplyToError {
+            path: path.display().to_string(),
+            cause,
+        })),
+    }
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -194,8 +366,11 @@ fn print(
     args: &CheckArgs,
     report: &Report,
     sources: &HashMap<String, Arc<str>>,
+    rules: &[&Rule],
 ) -> Result<(), CliError> {
     match args.format {
+        OutputFormat::Sarif => emit(&webcare_lint::report::sarif(report, rules, sources))?,
+        OutputFormat::Github => emit(&webcare_lint::report::github(report))?,
         OutputFormat::Json => emit(&(report.to_json() + "\n"))?,
         OutputFormat::Short => emit(&webcare_lint::report::short(report))?,
         OutputFormat::Human => {

@@ -6,6 +6,7 @@ mod check;
 mod init;
 mod inputs;
 mod rules;
+mod serve;
 mod test_rules;
 
 use args::{Cli, Command};
@@ -29,6 +30,7 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => rules::explain(a),
         Command::TestRules(a) => test_rules::run(a),
         Command::Init => init::run(),
+        Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -105,7 +105,27 @@ pub fn explanation(rule: &Rule) -> String {
         out.push_str(&format!(" · channels: {}", rule.channels.join(", ")));
     }
     out.push_str("\n\n## What it does\n");
-    out.push_str(&format!("{}\n", rule.message.replace("{match}", "…")));
+    let mut message = rule.message.clone();
+    for var in [
+        "match",
+        "replacement",
+        "count",
+        "max",
+        "group",
+        "expected",
+        "id",
+        "text",
+        "total",
+        "percent",
+        "share",
+        "others",
+        "limit",
+        "channel",
+        "unit",
+    ] {
+        message = message.replace(&format!("{{{var}}}"), "…");
+    }
+    out.push_str(&format!("{message}\n"));
     out.push_str("\n## Why is this bad?\n");
     out.push_str(&format!("{}\n", rule.why));
     out.push_str("\n## Write instead\n");

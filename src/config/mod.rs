@@ -38,10 +38,14 @@ impl FailOn {
 }
 
 /// Per-rule settings: `[rules."pack/name"]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleSettings {
     pub severity: Option<Severity>,
     pub max: Option<u32>,
+    pub share: Option<f64>,
+    pub similarity: Option<f64>,
+    /// `length/over-limit`: limits by channel; an override replaces single channels.
+    pub limits: BTreeMap<String, usize>,
 }
 
 /// Validated settings of one layer (top level or an override); `None` = not set here.
@@ -79,6 +83,14 @@ impl Settings {
             if r.max.is_some() {
                 e.max = r.max;
             }
+            if r.share.is_some() {
+                e.share = r.share;
+            }
+            if r.similarity.is_some() {
+                e.similarity = r.similarity;
+            }
+            e.limits
+                .extend(r.limits.iter().map(|(c, l)| (c.clone(), *l)));
         }
         self.allow.extend(other.allow.iter().cloned());
     }
@@ -97,6 +109,22 @@ impl Settings {
         }
     }
 
+    /// The parameters of the library rules.
+    pub fn library_params(&self) -> crate::library::Params {
+        let mut p = crate::library::Params::default();
+        let get = |id: &str| self.rules.get(id);
+        if let Some(v) = get("library/near-duplicate").and_then(|r| r.similarity) {
+            p.similarity = v;
+        }
+        if let Some(v) = get("library/repeated-opener").and_then(|r| r.share) {
+            p.opener_share = v;
+        }
+        if let Some(v) = get("library/repeated-sign-off").and_then(|r| r.share) {
+            p.sign_off_share = v;
+        }
+        p
+    }
+
     /// The check context these settings give.
     pub fn context(&self) -> Context {
         Context {
@@ -104,6 +132,11 @@ impl Settings {
             register: self.register.clone(),
             in_reply_to: None,
             persona: self.persona.clone(),
+            limits: self
+                .rules
+                .get("length/over-limit")
+                .map(|r| r.limits.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -378,6 +411,41 @@ fn settings(
                 Err(_) => problems.push(m.span(), "`max` must be 0 or more", "negative", None),
             }
         }
+        for (value, key, rules) in [
+            (
+                &settings.share,
+                "share",
+                &["library/repeated-opener", "library/repeated-sign-off"][..],
+            ),
+            (
+                &settings.similarity,
+                "similarity",
+                &["library/near-duplicate"][..],
+            ),
+        ] {
+            if let Some(v) = value {
+                if !rules.contains(&id.as_str()) {
+                    problems.push(
+                        v.span(),
+                        format!("`{key}` applies to {} only", rules.join(" and ")),
+                        "not for this rule",
+                        None,
+                    );
+                } else if !(0.0..=1.0).contains(v.get_ref()) {
+                    problems.push(
+                        v.span(),
+                        format!("`{key}` is a fraction from 0 to 1"),
+                        "out of range",
+                        Some(format!("for example {key} = 0.3")),
+                    );
+                }
+            }
+        }
+        out.share = settings.share.as_ref().map(|v| *v.get_ref());
+        out.similarity = settings.similarity.as_ref().map(|v| *v.get_ref());
+        if let Some(limits) = &settings.limits {
+            out.limits = channel_limits(id, limits, problems);
+        }
         rule_ids.push((
             id.clone(),
             r.span(),
@@ -428,4 +496,62 @@ fn settings(
         });
     }
     s
+}
+
+/// `limits = { instagram = 1000 }` of `length/over-limit`: known channels, positive values.
+fn channel_limits(
+    id: &str,
+    limits: &Spanned<BTreeMap<Spanned<String>, Spanned<i64>>>,
+    problems: &mut Problems,
+) -> BTreeMap<String, usize> {
+    const RULE: &str = "length/over-limit";
+    let mut out = BTreeMap::new();
+    if id != RULE {
+        problems.push(
+            limits.span(),
+            format!("`limits` applies to {RULE} only"),
+            "not for this rule",
+            Some(format!("write it under [rules.\"{RULE}\"]")),
+        );
+        return out;
+    }
+    for (channel, value) in limits.get_ref() {
+        let name = channel.get_ref().as_str();
+        if !CHANNELS.contains(&name) {
+            problems.push(
+                channel.span(),
+                format!("unknown channel `{name}`"),
+                "not a channel",
+                Some(format!("use one of: {}", CHANNELS.join(", "))),
+            );
+            continue;
+        }
+        let n = *value.get_ref();
+        let max = if name == "sms" {
+            crate::native::length::MAX_SMS_SEGMENTS as i64
+        } else {
+            i64::MAX
+        };
+        if n < 1 || n > max {
+            let (message, help) = if name == "sms" {
+                (
+                    format!("the sms limit is a number of messages from 1 to {max}, not {n}"),
+                    "for example sms = 2 (up to 306 GSM-7 characters)".to_string(),
+                )
+            } else {
+                let example = crate::native::length::DEFAULT_LIMITS
+                    .iter()
+                    .find(|(c, _)| *c == name)
+                    .map_or(5000, |&(_, l)| l);
+                (
+                    format!("a limit must be 1 or more, not {n}"),
+                    format!("for example {name} = {example}"),
+                )
+            };
+            problems.push(value.span(), message, "not a valid limit", Some(help));
+            continue;
+        }
+        out.insert(name.to_string(), usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    out
 }

@@ -53,6 +53,13 @@ pub struct RawRuleSettings {
     pub severity: Option<S<String>>,
     /// For occurrence rules: how often the word family may appear.
     pub max: Option<S<i64>>,
+    /// For library/repeated-opener and library/repeated-sign-off: the share of replies
+    /// (0–1) above which one text is reported.
+    pub share: Option<S<f64>>,
+    /// For library/near-duplicate: the similarity (0–1) from which replies are duplicates.
+    pub similarity: Option<S<f64>>,
+    /// For length/over-limit: limits by channel (`{ instagram = 1000 }`).
+    pub limits: Option<S<BTreeMap<S<String>, S<i64>>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

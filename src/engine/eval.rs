@@ -12,6 +12,9 @@ const NEGATION_WINDOW: usize = 3;
 /// The slots of one rule's matchers.
 #[derive(Debug)]
 pub(crate) struct Slots {
+    /// Negation words the rule's own phrases spell out ("hoef je nooit meer"): inside a match
+    /// they are part of the phrase, not a negation of it.
+    literal_negations: Vec<&'static str>,
     /// The matcher (or, for consistency rules, one per group).
     main: Vec<u32>,
     requires: Option<u32>,
@@ -20,16 +23,24 @@ pub(crate) struct Slots {
 }
 
 impl Slots {
+    /// The slots matched only for rules with a hit.
+    pub fn lazy(&self) -> impl Iterator<Item = u32> + '_ {
+        [self.requires, self.exceptions, self.sentence_exceptions]
+            .into_iter()
+            .flatten()
+    }
+
     pub fn register(owner: usize, rule: &Rule, b: &mut Builder) -> Slots {
         let skip = rule.skip;
-        let mut add = |m: &super::Matcher| (!m.is_empty()).then(|| b.add(owner, m, skip));
+        let mut add = |m: &super::Matcher| (!m.is_empty()).then(|| b.add(owner, m, skip, false));
         let (main, requires) = match &rule.kind {
             Kind::Existence(m) | Kind::Occurrence { matcher: m, .. } => {
                 (add(m).into_iter().collect(), None)
             }
-            Kind::Conditional { trigger, requires } => {
-                (add(trigger).into_iter().collect(), add(requires))
-            }
+            Kind::Conditional { trigger, requires } => (
+                add(trigger).into_iter().collect(),
+                (!requires.is_empty()).then(|| b.add(owner, requires, skip, true)),
+            ),
             Kind::Consistency { groups, .. } => (
                 groups
                     .iter()
@@ -39,11 +50,24 @@ impl Slots {
             ),
             Kind::Native => (Vec::new(), None),
         };
+        let phrases: Vec<&crate::pattern::Phrase> = match &rule.kind {
+            Kind::Existence(m) | Kind::Occurrence { matcher: m, .. } => m.phrases.iter().collect(),
+            Kind::Conditional { trigger, .. } => trigger.phrases.iter().collect(),
+            _ => Vec::new(),
+        };
+        let literal_negations = NEGATIONS
+            .iter()
+            .copied()
+            .filter(|n| phrases.iter().any(|p| p.has_literal(n)))
+            .collect();
         Slots {
+            literal_negations,
             main,
             requires,
-            exceptions: add(&rule.exceptions),
-            sentence_exceptions: add(&rule.sentence_exceptions),
+            exceptions: (!rule.exceptions.is_empty())
+                .then(|| b.add(owner, &rule.exceptions, skip, true)),
+            sentence_exceptions: (!rule.sentence_exceptions.is_empty())
+                .then(|| b.add(owner, &rule.sentence_exceptions, skip, true)),
         }
     }
 }
@@ -52,14 +76,18 @@ fn sentence_of(a: &Analysis, h: &Hit) -> u32 {
     a.words.get(h.first as usize).map_or(0, |w| w.sentence)
 }
 
-fn negated(a: &Analysis, h: &Hit) -> bool {
+fn negated(a: &Analysis, h: &Hit, literal: &[&str]) -> bool {
     let Some(w) = a.words.get(h.first as usize) else {
         return false;
     };
     let from = (h.first as usize).saturating_sub(NEGATION_WINDOW);
     (from..(h.last as usize).min(a.words.len()))
         .filter(|&i| a.words[i].clause == w.clause)
-        .any(|i| NEGATIONS.contains(&a.folded(i)))
+        .any(|i| {
+            let word = a.folded(i);
+            let inside = i >= h.first as usize;
+            NEGATIONS.contains(&word) && !(inside && literal.contains(&word))
+        })
 }
 
 /// Fills `{name}` placeholders of a message template.
@@ -84,6 +112,37 @@ fn match_case(original: &str, replacement: String) -> String {
     }
 }
 
+/// Whether a match counts: not negated, not overlapping an exception, not in a sentence
+/// with a sentence exception.
+fn kept(rule: &Rule, slots: &Slots, a: &Analysis, hits: &[Hit], h: &Hit) -> bool {
+    let of = |slot: Option<u32>| slot.map_or(&[][..], |s| hits_in(hits, s));
+    let negated = rule.negation && negated(a, h, &slots.literal_negations);
+    let excepted = of(slots.exceptions)
+        .iter()
+        .any(|e| e.start < h.end && h.start < e.end);
+    let in_excepted_sentence = of(slots.sentence_exceptions)
+        .iter()
+        .any(|e| sentence_of(a, e) == sentence_of(a, h));
+    !(negated || excepted || in_excepted_sentence)
+}
+
+/// The matches of an occurrence rule's family that count in `a` (used for our earlier
+/// replies in a thread, which count towards the rule's `max`).
+pub(crate) fn occurrences(rule: &Rule, slots: &Slots, a: &Analysis, hits: &[Hit]) -> usize {
+    if !matches!(rule.kind, Kind::Occurrence { .. }) {
+        return 0;
+    }
+    slots.main.first().map_or(0, |&s| {
+        hits_in(hits, s)
+            .iter()
+            .filter(|h| kept(rule, slots, a, hits, h))
+            .count()
+    })
+}
+
+/// Evaluates `rule` on a reply. `earlier`: for an occurrence rule, its matches in our earlier
+/// replies of the thread (0 without a thread).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn evaluate(
     r: usize,
     rule: &Rule,
@@ -91,21 +150,11 @@ pub(crate) fn evaluate(
     a: &Analysis,
     hits: &[Hit],
     ctx: &Context,
+    earlier: usize,
     out: &mut Vec<Finding>,
 ) {
     let of = |slot: Option<u32>| slot.map_or(&[][..], |s| hits_in(hits, s));
-    let exceptions = of(slots.exceptions);
-    let sentence_exceptions = of(slots.sentence_exceptions);
-    let keep = |h: &&Hit| {
-        let negated = rule.negation && negated(a, h);
-        let excepted = exceptions
-            .iter()
-            .any(|e| e.start < h.end && h.start < e.end);
-        let in_excepted_sentence = sentence_exceptions
-            .iter()
-            .any(|e| sentence_of(a, e) == sentence_of(a, h));
-        !(negated || excepted || in_excepted_sentence)
-    };
+    let keep = |h: &&Hit| kept(rule, slots, a, hits, h);
 
     let main = |k: usize| -> Vec<&Hit> {
         slots
@@ -126,12 +175,17 @@ pub(crate) fn evaluate(
                 p.match_at(a, h.first as usize, rule.skip)
                     .is_some_and(|m| m.end == h.end)
             })
-            .map_or("", |(_, r)| r.as_str());
+            .map(|(_, r)| r.as_str());
+        // A rule with a replacement table offers a fix only for its table's phrases; a match
+        // of its other patterns must never get an empty (deleting) replacement.
+        let fixable = rule.replacements.is_empty() || replacement.is_some();
+        let replacement = replacement.unwrap_or("");
         let mut all = vec![("match", matched), ("replacement", replacement)];
         all.extend_from_slice(vars);
         let fixes = rule
             .fix
             .iter()
+            .filter(|_| fixable)
             .map(|f| Fix {
                 start: h.start,
                 end: h.end,
@@ -149,25 +203,36 @@ pub(crate) fn evaluate(
     };
     match &rule.kind {
         Kind::Existence(_) => {
-            // One finding per sentence: "bel ons op 088-…" is one redirect, not two.
+            // One finding per sentence: "bel ons op 088-…" is one redirect, not two. A rule
+            // with fixes reports every match: each one is its own edit.
+            let per_match = rule.fix.is_some();
             let mut last_sentence = None;
             for h in main(0) {
                 let s = sentence_of(a, h);
-                if last_sentence != Some(s) {
+                if per_match || last_sentence != Some(s) {
                     out.push(finding(h, &[]));
                     last_sentence = Some(s);
                 }
             }
         }
         Kind::Occurrence { max, .. } => {
+            // Matches in our earlier replies of the thread count too: the finding points at
+            // the draft's first match over `max`.
             let found = main(0);
-            if found.len() > *max as usize {
-                let count = found.len().to_string();
+            let max = *max as usize;
+            if !found.is_empty() && found.len() + earlier > max {
+                let count = (found.len() + earlier).to_string();
                 let max_s = max.to_string();
-                out.push(finding(
-                    found[*max as usize],
+                let mut f = finding(
+                    found[max.saturating_sub(earlier)],
                     &[("count", &count), ("max", &max_s)],
-                ));
+                );
+                if earlier > 0 {
+                    f.message.push_str(&format!(
+                        " (meegeteld: {earlier} keer in onze eerdere antwoorden in dit gesprek)"
+                    ));
+                }
+                out.push(f);
             }
         }
         Kind::Conditional { .. } => {

@@ -31,13 +31,21 @@ pub(crate) struct Builder {
     entries: Vec<Entry>,
     regexes: Vec<(u32, Regex, Mask)>,
     owners: Vec<u32>,
+    lazy: HashMap<u32, Matcher>,
+    lazy_skip: HashMap<u32, Mask>,
 }
 
 impl Builder {
-    /// Registers a matcher of rule `owner`; returns its slot.
-    pub fn add(&mut self, owner: usize, m: &Matcher, skip: Mask) -> u32 {
+    /// Registers a matcher of rule `owner`; returns its slot. A lazy matcher (exceptions,
+    /// companions) is not indexed: it is matched only for rules that already have a hit.
+    pub fn add(&mut self, owner: usize, m: &Matcher, skip: Mask, lazy: bool) -> u32 {
         let slot = self.owners.len() as u32;
         self.owners.push(owner as u32);
+        if lazy {
+            self.lazy.insert(slot, m.clone());
+            self.lazy_skip.insert(slot, skip);
+            return slot;
+        }
         for p in &m.phrases {
             self.entries.push(Entry {
                 slot,
@@ -54,12 +62,16 @@ impl Builder {
     pub fn finish(self) -> Index {
         let mut by_word: HashMap<Box<str>, Vec<u32>> = HashMap::new();
         let mut by_prefix: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut by_suffix: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut numeric = Vec::new();
         let mut wild = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             for first in e.phrase.firsts() {
                 match first {
                     First::Word(w) => by_word.entry(w).or_default().push(i as u32),
                     First::Prefix(p) => by_prefix.entry(p).or_default().push(i as u32),
+                    First::Suffix(x) => by_suffix.entry(x).or_default().push(i as u32),
+                    First::Number => numeric.push(i as u32),
                     First::Wild => wild.push(i as u32),
                 }
             }
@@ -67,6 +79,18 @@ impl Builder {
         let mut prefix_lens: Vec<usize> = by_prefix.keys().map(|k| k.len()).collect();
         prefix_lens.sort_unstable();
         prefix_lens.dedup();
+        let mut suffix_lens: Vec<usize> = by_suffix.keys().map(|k| k.len()).collect();
+        suffix_lens.sort_unstable();
+        suffix_lens.dedup();
+        for list in by_word
+            .values_mut()
+            .chain(by_prefix.values_mut())
+            .chain(by_suffix.values_mut())
+        {
+            list.sort_unstable();
+            list.dedup();
+        }
+        numeric.dedup();
         wild.dedup();
         let regex_set = if self.regexes.is_empty() {
             None
@@ -84,10 +108,15 @@ impl Builder {
             by_word,
             by_prefix,
             prefix_lens,
+            by_suffix,
+            suffix_lens,
+            numeric,
             wild,
             regexes: self.regexes,
             regex_set,
             owners: self.owners,
+            lazy: self.lazy,
+            lazy_skip: self.lazy_skip,
         }
     }
 }
@@ -98,10 +127,17 @@ pub(crate) struct Index {
     by_word: HashMap<Box<str>, Vec<u32>>,
     by_prefix: HashMap<Box<str>, Vec<u32>>,
     prefix_lens: Vec<usize>,
+    /// Phrases starting with a word family by ending (`*klantenservice`), by that ending.
+    by_suffix: HashMap<Box<str>, Vec<u32>>,
+    suffix_lens: Vec<usize>,
+    /// Phrases starting with `<num>`: tried only at words with a digit.
+    numeric: Vec<u32>,
     wild: Vec<u32>,
     regexes: Vec<(u32, Regex, Mask)>,
     regex_set: Option<RegexSet>,
     owners: Vec<u32>,
+    lazy: HashMap<u32, Matcher>,
+    lazy_skip: HashMap<u32, Mask>,
 }
 
 impl Index {
@@ -142,6 +178,23 @@ impl Index {
                     }
                 }
             }
+            for &len in &self.suffix_lens {
+                if len > w.len() {
+                    break;
+                }
+                let at = w.len() - len;
+                if w.is_char_boundary(at) {
+                    if let Some(list) = self.by_suffix.get(&w[at..]) {
+                        list.iter()
+                            .for_each(|&e| push(&self.entries[e as usize], i));
+                    }
+                }
+            }
+            if w.bytes().any(|b| b.is_ascii_digit()) {
+                self.numeric
+                    .iter()
+                    .for_each(|&e| push(&self.entries[e as usize], i));
+            }
             self.wild
                 .iter()
                 .for_each(|&e| push(&self.entries[e as usize], i));
@@ -149,38 +202,76 @@ impl Index {
         if let Some(set) = &self.regex_set {
             for k in set.matches(a.text).iter() {
                 let (slot, re, skip) = &self.regexes[k];
-                for m in re.find_iter(a.text) {
-                    if m.is_empty() || a.is_masked(m.start(), *skip) {
-                        continue;
-                    }
-                    let first = a
-                        .word_at_or_after(m.start())
-                        .min(a.words.len().saturating_sub(1));
-                    let last = a.word_at_or_after(m.end()).max(first + 1);
-                    hits.push(Hit {
-                        slot: *slot,
-                        first: first as u32,
-                        last: last as u32,
-                        start: m.start(),
-                        end: m.end(),
-                    });
-                }
+                regex_hits(a, re, *slot, *skip, &mut hits);
             }
         }
-        hits.sort_unstable_by(|x, y| {
-            (x.slot, x.start, std::cmp::Reverse(x.end)).cmp(&(
-                y.slot,
-                y.start,
-                std::cmp::Reverse(y.end),
-            ))
-        });
-        let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-        for h in hits {
-            match kept.last() {
-                Some(k) if k.slot == h.slot && h.start < k.end => {}
-                _ => kept.push(h),
-            }
-        }
-        kept
+        normalize(hits)
     }
+
+    /// The hits of lazy `slots` (exceptions, companions) in `a`, added to `hits`, which stay
+    /// sorted and reduced.
+    pub fn add_lazy(&self, a: &Analysis, slots: &[u32], hits: Vec<Hit>) -> Vec<Hit> {
+        let mut hits = hits;
+        let before = hits.len();
+        for slot in slots {
+            let (Some(m), Some(&skip)) = (self.lazy.get(slot), self.lazy_skip.get(slot)) else {
+                continue;
+            };
+            for p in &m.phrases {
+                hits.extend(p.find_all(a, skip).into_iter().map(|m| Hit {
+                    slot: *slot,
+                    first: m.first as u32,
+                    last: m.last as u32,
+                    start: m.start,
+                    end: m.end,
+                }));
+            }
+            for re in &m.regexes {
+                regex_hits(a, re, *slot, skip, &mut hits);
+            }
+        }
+        if hits.len() == before {
+            return hits;
+        }
+        normalize(hits)
+    }
+}
+
+fn regex_hits(a: &Analysis, re: &Regex, slot: u32, skip: Mask, hits: &mut Vec<Hit>) {
+    for m in re.find_iter(a.text) {
+        if m.is_empty() || a.is_masked(m.start(), skip) {
+            continue;
+        }
+        let first = a
+            .word_at_or_after(m.start())
+            .min(a.words.len().saturating_sub(1));
+        let last = a.word_at_or_after(m.end()).max(first + 1);
+        hits.push(Hit {
+            slot,
+            first: first as u32,
+            last: last as u32,
+            start: m.start(),
+            end: m.end(),
+        });
+    }
+}
+
+/// Sorted by slot then start; within a slot, overlapping hits reduced to the earliest (and
+/// then longest).
+fn normalize(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_unstable_by(|x, y| {
+        (x.slot, x.start, std::cmp::Reverse(x.end)).cmp(&(
+            y.slot,
+            y.start,
+            std::cmp::Reverse(y.end),
+        ))
+    });
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        match kept.last() {
+            Some(k) if k.slot == h.slot && h.start < k.end => {}
+            _ => kept.push(h),
+        }
+    }
+    kept
 }

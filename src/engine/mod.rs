@@ -7,7 +7,9 @@ pub mod rule;
 mod select;
 
 pub use eval::fill;
-pub use rule::{Applicability, Example, Expect, Kind, Matcher, NATIVE_CHECKS, Rule, Severity};
+pub use rule::{
+    Applicability, Example, Expect, Kind, Matcher, NATIVE_CHECKS, Rule, Severity, is_native_check,
+};
 pub use select::{Selection, SelectionError};
 
 use crate::text::Analysis;
@@ -24,6 +26,9 @@ pub struct Context {
     pub in_reply_to: Option<String>,
     /// `[persona]`: whether a human sign-off is required, and what one looks like.
     pub persona: Option<Persona>,
+    /// `[rules."length/over-limit"] limits`: length limits by channel, replacing the defaults
+    /// of `native::length` (for `sms`, a number of messages).
+    pub limits: std::collections::BTreeMap<String, usize>,
 }
 
 /// The sign-off settings of `[persona]`.
@@ -72,7 +77,7 @@ pub struct Linter {
     /// Every rule and pack id loaded, active or not.
     known: std::collections::HashSet<String>,
     slots: Vec<eval::Slots>,
-    index: Index,
+    pub(crate) index: Index,
     /// Phrases never flagged (`[vocabulary]`): a finding overlapping one is dropped.
     allow: Vec<crate::pattern::Phrase>,
 }
@@ -132,10 +137,50 @@ impl Linter {
         &self.rules
     }
 
+    /// The per-reply native checks of the active rules, after the pattern rules (some look at
+    /// their findings).
+    fn run_native(&self, a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+        let natives: Vec<(usize, crate::native::CheckFn)> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.kind, Kind::Native) && rule_runs_on(r, ctx))
+            .filter_map(|(i, r)| crate::native::per_reply(&r.id).map(|f| (i, f)))
+            .collect();
+        if natives.is_empty() {
+            return;
+        }
+        let pattern_findings = out.clone();
+        for (r, check) in natives {
+            let input = crate::native::Input {
+                analysis: a,
+                ctx,
+                findings: &pattern_findings,
+                rules: &self.rules,
+            };
+            for hit in check(&input) {
+                let vars: Vec<(&str, &str)> =
+                    hit.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                out.push(Finding {
+                    rule: r,
+                    start: hit.start,
+                    end: hit.end,
+                    message: fill(&self.rules[r].message, &vars),
+                    fixes: Vec::new(),
+                });
+            }
+        }
+    }
+
     /// Adds phrases that are never flagged (the team's vocabulary, brand names).
     pub fn with_allow(mut self, phrases: Vec<crate::pattern::Phrase>) -> Linter {
         self.allow = phrases;
         self
+    }
+
+    /// Whether any rule of pack `id` is active.
+    pub fn has_pack(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.pack == id)
     }
 
     /// The index of an active native rule, by id.
@@ -143,6 +188,32 @@ impl Linter {
         self.rules
             .iter()
             .position(|r| r.id == id && matches!(r.kind, Kind::Native))
+    }
+
+    /// For the occurrence rules among `rules`: their matches in our earlier replies of the
+    /// thread (the `## wij` sections of `in_reply_to`), which count towards their `max`.
+    fn earlier_occurrences(&self, rules: &[usize], ctx: &Context) -> Vec<(usize, usize)> {
+        let Some(raw) = ctx.in_reply_to.as_deref() else {
+            return Vec::new();
+        };
+        let occurrence: Vec<usize> = rules
+            .iter()
+            .copied()
+            .filter(|&r| matches!(self.rules[r].kind, Kind::Occurrence { .. }))
+            .collect();
+        if occurrence.is_empty() {
+            return Vec::new();
+        }
+        let thread = crate::native::thread::Thread::parse(raw);
+        let mut counts = vec![0; occurrence.len()];
+        for text in thread.earlier_replies() {
+            let a = Analysis::new(text);
+            let hits = self.index.hits(&a);
+            for (n, &r) in counts.iter_mut().zip(&occurrence) {
+                *n += eval::occurrences(&self.rules[r], &self.slots[r], &a, &hits);
+            }
+        }
+        occurrence.into_iter().zip(counts).collect()
     }
 
     /// Check one reply.
@@ -153,19 +224,24 @@ impl Linter {
         touched.dedup();
         touched.sort_unstable();
         touched.dedup();
+        // Exceptions and companions only for the rules that have a hit.
+        let lazy: Vec<u32> = touched.iter().flat_map(|&r| self.slots[r].lazy()).collect();
+        let hits = if lazy.is_empty() {
+            hits
+        } else {
+            self.index.add_lazy(&a, &lazy, hits)
+        };
+        let earlier = self.earlier_occurrences(&touched, ctx);
         let mut out = Vec::new();
         for r in touched {
             let rule = &self.rules[r];
-            if !rule.channels.is_empty()
-                && !ctx
-                    .channel
-                    .as_ref()
-                    .is_some_and(|c| rule.channels.iter().any(|rc| rc == c))
-            {
+            if !rule_runs_on(rule, ctx) {
                 continue;
             }
-            eval::evaluate(r, rule, &self.slots[r], &a, &hits, ctx, &mut out);
+            let before = earlier.iter().find(|(i, _)| *i == r).map_or(0, |(_, n)| *n);
+            eval::evaluate(r, rule, &self.slots[r], &a, &hits, ctx, before, &mut out);
         }
+        self.run_native(&a, ctx, &mut out);
         if !self.allow.is_empty() && !out.is_empty() {
             let allowed: Vec<(usize, usize)> = self
                 .allow
@@ -203,4 +279,13 @@ pub fn apply_fixes(text: &str, fixes: &[Fix]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// Whether a rule runs in this context: a rule with `channels` only on those channels.
+fn rule_runs_on(rule: &Rule, ctx: &Context) -> bool {
+    rule.channels.is_empty()
+        || ctx
+            .channel
+            .as_ref()
+            .is_some_and(|c| rule.channels.iter().any(|rc| rc == c))
 }

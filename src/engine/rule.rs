@@ -92,7 +92,20 @@ pub enum Kind {
 
 /// The checks implemented in code, by rule id. A pack may declare a `native` rule only with
 /// one of these ids.
-pub const NATIVE_CHECKS: &[&str] = &["suppression/missing-reason", "suppression/unused"];
+pub const NATIVE_CHECKS: &[&str] = &[
+    "suppression/missing-reason",
+    "suppression/unused",
+    "library/near-duplicate",
+    "library/repeated-opener",
+    "library/repeated-sign-off",
+    "library/empty-reply",
+];
+
+/// Whether `id` names a check written in code: a document or library check above, or a
+/// per-reply check of [`crate::native`].
+pub fn is_native_check(id: &str) -> bool {
+    NATIVE_CHECKS.contains(&id) || crate::native::per_reply(id).is_some()
+}
 
 impl Kind {
     pub fn name(&self) -> &'static str {

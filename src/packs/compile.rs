@@ -6,6 +6,7 @@ use super::error::{PackError, Problems};
 use super::raw::{RawCase, RawPack, RawRule};
 use crate::engine::rule::{
     Applicability, Example, Expect, FixTemplate, Kind, Matcher, NATIVE_CHECKS, Rule, Severity,
+    is_native_check,
 };
 use crate::pattern::Phrase;
 use crate::text::Mask;
@@ -321,7 +322,7 @@ impl Compiler<'_> {
                 applicability,
             }
         });
-        if raw.fix_applicability.is_some() && raw.fix.is_none() {
+        if raw.fix_applicability.is_some() && raw.fix.is_none() && raw.replace.is_none() {
             self.problem(
                 raw.fix_applicability.as_ref()?,
                 "`fix-applicability` without a `fix`",
@@ -471,7 +472,7 @@ impl Compiler<'_> {
             "native" => {
                 self.not_for_kind(raw.patterns.first().or(raw.regex.first()), "patterns", kind);
                 let id = format!("{}/{}", self.pack, raw.id.get_ref());
-                if !NATIVE_CHECKS.contains(&id.as_str()) {
+                if !is_native_check(&id) {
                     self.problem(
                         &raw.id,
                         format!("no native check is named `{id}`"),

@@ -41,10 +41,16 @@ macro_rules! builtin {
 #[rustfmt::skip]
 pub const BUILTIN: &[(&str, &str)] = &[
     builtin!("channel"),
+    builtin!("context"),
     builtin!("empathy"),
+    builtin!("jargon"),
+    builtin!("length"),
+    builtin!("library"),
+    builtin!("persona"),
     builtin!("privacy"),
     builtin!("promises"),
     builtin!("register"),
+    builtin!("sales"),
     builtin!("suppression"),
     builtin!("tone"),
     builtin!("we-not-they"),
@@ -158,6 +164,7 @@ pub fn check_examples<'p>(pack: &'p Pack, others: &[Pack]) -> Vec<ExampleFailure
                 register: example.register.clone(),
                 in_reply_to: example.in_reply_to.clone(),
                 persona: None,
+                limits: Default::default(),
             };
             let flagged = |text: &str| -> Vec<(usize, usize, Vec<Fix>)> {
                 if native {
@@ -166,8 +173,25 @@ pub fn check_examples<'p>(pack: &'p Pack, others: &[Pack]) -> Vec<ExampleFailure
                         ctx: ctx.clone(),
                         library: Default::default(),
                     };
-                    checker
-                        .check_text("example", Arc::from(text), Format::Text)
+                    // Library rules are about many replies: their examples are Markdown
+                    // libraries (one reply per `##` section).
+                    let library = rule.pack == "library";
+                    let format = if library {
+                        Format::Markdown
+                    } else {
+                        Format::Text
+                    };
+                    let source: Arc<str> = Arc::from(text);
+                    let mut result = checker.check_text("example", source.clone(), format);
+                    if library {
+                        result.diagnostics.extend(crate::check::library_diagnostics(
+                            &linter,
+                            &result.summaries,
+                            &Default::default(),
+                            |_| Some(source.clone()),
+                        ));
+                    }
+                    result
                         .diagnostics
                         .into_iter()
                         .filter(|d| d.rule == rule.id)

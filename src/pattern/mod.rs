@@ -40,6 +40,9 @@ impl Token {
 pub enum First {
     Word(Box<str>),
     Prefix(Box<str>),
+    Suffix(Box<str>),
+    /// A word with a digit.
+    Number,
     /// Anything (a suffix, a class): must be tried at every word.
     Wild,
 }
@@ -90,6 +93,18 @@ impl Phrase {
             });
         }
         Ok(Phrase { tokens })
+    }
+
+    /// Whether the phrase spells out `word` (folded) as a literal somewhere.
+    pub fn has_literal(&self, word: &str) -> bool {
+        fn walk(seq: &[Token], word: &str) -> bool {
+            seq.iter().any(|t| match t {
+                Token::Word(w) => &**w == word,
+                Token::Alt(seqs) | Token::Opt(seqs) => seqs.iter().any(|s| walk(s, word)),
+                _ => false,
+            })
+        }
+        walk(&self.tokens, word)
     }
 
     /// The ways this phrase can start.
@@ -192,9 +207,9 @@ fn firsts(seq: &[Token], out: &mut Vec<First>) {
         match tok {
             Token::Word(w) => return out.push(First::Word(w.clone())),
             Token::Prefix(p) => return out.push(First::Prefix(p.clone())),
-            Token::Suffix(_) | Token::Infix(_) | Token::Num | Token::Any => {
-                return out.push(First::Wild);
-            }
+            Token::Suffix(x) => return out.push(First::Suffix(x.clone())),
+            Token::Num => return out.push(First::Number),
+            Token::Infix(_) | Token::Any => return out.push(First::Wild),
             Token::Alt(seqs) => {
                 for s in seqs {
                     firsts(s, out);

@@ -54,7 +54,9 @@ impl<'t> Analysis<'t> {
                     || (segment.contains('.') && !follows_abbreviation(&folded, &words));
                 if stop {
                     pending_break = true;
-                } else if segment.contains([':', ';', '\u{2013}', '\u{2014}']) || segment == "-" {
+                } else if segment.contains([':', ';', '\u{2013}', '\u{2014}'])
+                    || (segment == "-" && text[..start].ends_with(char::is_whitespace))
+                {
                     pending_clause = true;
                 }
                 continue;
