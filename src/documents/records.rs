@@ -549,7 +549,8 @@ fn allow_entries(key: &Node, value: &Node) -> Result<Vec<Suppression>, ParseErro
 }
 
 /// HTML tags blanked to spaces (a block tag's first byte becomes a line break) and common
-/// entities decoded, keeping every offset's way back to the file.
+/// entities decoded, keeping every offset's way back to the file (a tag's blanks map onto
+/// the tag byte for byte when it holds no escapes).
 pub(super) fn blank_html(t: &Text) -> Text {
     let s = t.text.as_str();
     let mut b = TextBuilder::new(t.map.to_file(0));
@@ -591,20 +592,19 @@ pub(super) fn blank_html(t: &Text) -> Text {
                     | "blockquote"
                     | "hr"
             );
-            for (j, ch) in rest[..len].char_indices() {
-                let at = i + j;
-                let blank = if ch == '\n' || (block && j == 0) {
-                    "\n".to_string()
-                } else {
-                    " ".repeat(ch.len_utf8())
-                };
-                let file = t.map.to_file(at);
-                if t.map.to_file(at + ch.len_utf8()) == file + ch.len_utf8() {
-                    b.raw(&blank, file);
-                } else {
-                    b.decoded(&blank, file);
-                }
-            }
+            // The blanks stand for the markup: a piece of their own, so a fix across a
+            // tag is never applied in the file (it would drop the tag).
+            let blank: String = rest[..len]
+                .char_indices()
+                .map(|(j, ch)| {
+                    if ch == '\n' || (block && j == 0) {
+                        "\n".to_string()
+                    } else {
+                        " ".repeat(ch.len_utf8())
+                    }
+                })
+                .collect();
+            b.decoded(&blank, t.map.to_file(i));
             i += len;
             continue;
         }
