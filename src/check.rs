@@ -19,6 +19,14 @@ pub struct FileResult {
     pub summaries: Vec<library::Summary>,
 }
 
+/// What checking one reply gives: the findings its suppressions leave, which suppression
+/// ids were used (`used[s][i]`), and its library summary when library rules are active.
+struct PerDoc {
+    findings: Vec<Finding>,
+    used: Vec<Vec<bool>>,
+    summary: Option<library::Summary>,
+}
+
 /// From this many replies on, a file's replies are checked in parallel.
 const PARALLEL_DOCS: usize = 256;
 
@@ -155,29 +163,27 @@ impl Checker<'_> {
             out: Vec::new(),
         };
         // A large library is checked in parallel, chunk by chunk, and reassembled in order.
-        let per_doc: Vec<(Vec<Finding>, Vec<Vec<bool>>)> = if docs.len() >= PARALLEL_DOCS {
+        let summarise = self.linter.has_pack("library");
+        let per_doc: Vec<PerDoc> = if docs.len() >= PARALLEL_DOCS {
             use rayon::prelude::*;
             docs.par_iter()
                 .with_min_len(64)
-                .map(|d| self.findings(d))
+                .map(|d| self.findings(path, d, summarise))
                 .collect()
         } else {
-            docs.iter().map(|d| self.findings(d)).collect()
+            docs.iter()
+                .map(|d| self.findings(path, d, summarise))
+                .collect()
         };
-        for (doc, (findings, used)) in docs.iter().zip(per_doc) {
+        let mut summaries = Vec::new();
+        for (doc, one) in docs.iter().zip(per_doc) {
             let rules = self.linter.rules();
-            for f in findings {
+            for f in one.findings {
                 sink.finding(&rules[f.rule], doc, f);
             }
-            self.report_suppressions(doc, &used, &mut sink);
+            self.report_suppressions(doc, &one.used, &mut sink);
+            summaries.extend(one.summary);
         }
-        let summaries = if self.linter.has_pack("library") {
-            docs.iter()
-                .map(|d| library::summarise(path, d.id.as_deref(), &d.text, |x| d.map.to_file(x)))
-                .collect()
-        } else {
-            Vec::new()
-        };
         let diagnostics = sink.out;
         FileResult {
             source: (!diagnostics.is_empty()).then_some(source),
@@ -190,7 +196,7 @@ impl Checker<'_> {
 
     /// The findings of one reply that its suppressions leave, and which suppression ids were
     /// used (`used[s][i]`: suppression s's i-th id silenced something).
-    fn findings(&self, doc: &Document) -> (Vec<Finding>, Vec<Vec<bool>>) {
+    fn findings(&self, path: &str, doc: &Document, summarise: bool) -> PerDoc {
         let rules = self.linter.rules();
         let ctx;
         let ctx = match (&doc.in_reply_to, &self.ctx.in_reply_to) {
@@ -203,7 +209,11 @@ impl Checker<'_> {
             }
             _ => &self.ctx,
         };
-        let findings = self.linter.check(&doc.text, ctx);
+        let analysis = crate::text::Analysis::new(&doc.text);
+        let findings = self.linter.check_analysis(&analysis, ctx);
+        let summary = summarise.then(|| {
+            library::summarise_analysis(path, doc.id.as_deref(), &analysis, |x| doc.map.to_file(x))
+        });
         let mut used: Vec<Vec<bool>> = doc
             .suppressions
             .iter()
@@ -225,7 +235,11 @@ impl Checker<'_> {
                 !silenced
             })
             .collect();
-        (kept, used)
+        PerDoc {
+            findings: kept,
+            used,
+            summary,
+        }
     }
 
     fn report_suppressions(&self, doc: &Document, used: &[Vec<bool>], sink: &mut Sink) {

@@ -110,7 +110,17 @@ pub fn summarise(
     text: &str,
     to_file: impl Fn(usize) -> usize,
 ) -> Summary {
-    let a = Analysis::new(text);
+    summarise_analysis(path, document, &Analysis::new(text), to_file)
+}
+
+/// As [`summarise`], for a reply already analysed.
+pub fn summarise_analysis(
+    path: &str,
+    document: Option<&str>,
+    a: &Analysis,
+    to_file: impl Fn(usize) -> usize,
+) -> Summary {
+    let text = a.text;
     let n = a.words.len();
     let folded: Vec<&str> = (0..n).map(|i| a.folded(i)).collect();
     let signature = signature(&folded);

@@ -76,3 +76,26 @@ fn builtin_pack_ids_are_the_spec_ids() {
         assert_eq!(pack.path, format!("rules/{}.toml", pack.id));
     }
 }
+
+#[test]
+fn every_builtin_regex_compiles() {
+    use webcare_lint::engine::{Kind, Matcher, rule::RuleRegex};
+    // Built-in packs compile their regexes on first use; prove here that each one can.
+    let mut n = 0;
+    for pack in packs::builtin().unwrap() {
+        for rule in &pack.rules {
+            let mut matchers: Vec<&Matcher> = vec![&rule.exceptions, &rule.sentence_exceptions];
+            match &rule.kind {
+                Kind::Existence(m) | Kind::Occurrence { matcher: m, .. } => matchers.push(m),
+                Kind::Conditional { trigger, requires } => matchers.extend([trigger, requires]),
+                Kind::Consistency { groups, .. } => matchers.extend(groups.iter().map(|(_, m)| m)),
+                Kind::Native => {}
+            }
+            for re in matchers.iter().flat_map(|m| &m.regexes) {
+                RuleRegex::build(re.as_str()).unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 10, "only {n} regexes found");
+}

@@ -371,7 +371,7 @@ fn print(
     match args.format {
         OutputFormat::Sarif => emit(&webcare_lint::report::sarif(report, rules, sources))?,
         OutputFormat::Github => emit(&webcare_lint::report::github(report))?,
-        OutputFormat::Json => emit(&(report.to_json() + "\n"))?,
+        OutputFormat::Json => super::emit_with(|out| report.write_json(out))?,
         OutputFormat::Short => emit(&webcare_lint::report::short(report))?,
         OutputFormat::Human => {
             let color = super::color_for(std::io::stdout().is_terminal());

@@ -80,6 +80,18 @@ pub fn emit(text: &str) -> Result<(), CliError> {
     }
 }
 
+/// Streams to stdout through `write`; a closed pipe ends the program quietly.
+pub fn emit_with(
+    write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match write(&mut out) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Box::new(IoError(e))),
+    }
+}
+
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("cannot write output: {0}")]
 struct IoError(std::io::Error);

@@ -3,10 +3,36 @@
 //! Raw regexes are gated by one `RegexSet` pass.
 
 use crate::engine::Matcher;
+use crate::engine::rule::RuleRegex;
 use crate::pattern::{First, Phrase};
 use crate::text::{Analysis, Mask};
-use regex::{Regex, RegexSet, RegexSetBuilder};
-use std::collections::HashMap;
+use regex::{RegexSet, RegexSetBuilder};
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The index's keys are the packs' own words, not attacker-chosen: a fast multiplicative
+/// hash (as rustc's FxHash) instead of SipHash, which dominated lookups per word.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+}
+
+type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// A match of one matcher (a slot) in a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +55,7 @@ struct Entry {
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
     entries: Vec<Entry>,
-    regexes: Vec<(u32, Regex, Mask)>,
+    regexes: Vec<(u32, RuleRegex, Mask)>,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
     lazy_skip: HashMap<u32, Mask>,
@@ -60,9 +86,9 @@ impl Builder {
     }
 
     pub fn finish(self) -> Index {
-        let mut by_word: HashMap<Box<str>, Vec<u32>> = HashMap::new();
-        let mut by_prefix: HashMap<Box<str>, Vec<u32>> = HashMap::new();
-        let mut by_suffix: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut by_word: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+        let mut by_prefix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+        let mut by_suffix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut numeric = Vec::new();
         let mut wild = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
@@ -133,7 +159,7 @@ pub(crate) struct Index {
     /// Phrases starting with `<num>`: tried only at words with a digit.
     numeric: Vec<u32>,
     wild: Vec<u32>,
-    regexes: Vec<(u32, Regex, Mask)>,
+    regexes: Vec<(u32, RuleRegex, Mask)>,
     regex_set: Option<RegexSet>,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
@@ -237,8 +263,8 @@ impl Index {
     }
 }
 
-fn regex_hits(a: &Analysis, re: &Regex, slot: u32, skip: Mask, hits: &mut Vec<Hit>) {
-    for m in re.find_iter(a.text) {
+fn regex_hits(a: &Analysis, re: &RuleRegex, slot: u32, skip: Mask, hits: &mut Vec<Hit>) {
+    for m in re.get().find_iter(a.text) {
         if m.is_empty() || a.is_masked(m.start(), skip) {
             continue;
         }

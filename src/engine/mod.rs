@@ -218,8 +218,12 @@ impl Linter {
 
     /// Check one reply.
     pub fn check(&self, text: &str, ctx: &Context) -> Vec<Finding> {
-        let a = Analysis::new(text);
-        let hits = self.index.hits(&a);
+        self.check_analysis(&Analysis::new(text), ctx)
+    }
+
+    /// Check one reply already analysed (so callers can reuse the analysis).
+    pub fn check_analysis(&self, a: &Analysis, ctx: &Context) -> Vec<Finding> {
+        let hits = self.index.hits(a);
         let mut touched: Vec<usize> = hits.iter().map(|h| self.index.owner(h.slot)).collect();
         touched.dedup();
         touched.sort_unstable();
@@ -229,7 +233,7 @@ impl Linter {
         let hits = if lazy.is_empty() {
             hits
         } else {
-            self.index.add_lazy(&a, &lazy, hits)
+            self.index.add_lazy(a, &lazy, hits)
         };
         let earlier = self.earlier_occurrences(&touched, ctx);
         let mut out = Vec::new();
@@ -239,14 +243,14 @@ impl Linter {
                 continue;
             }
             let before = earlier.iter().find(|(i, _)| *i == r).map_or(0, |(_, n)| *n);
-            eval::evaluate(r, rule, &self.slots[r], &a, &hits, ctx, before, &mut out);
+            eval::evaluate(r, rule, &self.slots[r], a, &hits, ctx, before, &mut out);
         }
-        self.run_native(&a, ctx, &mut out);
+        self.run_native(a, ctx, &mut out);
         if !self.allow.is_empty() && !out.is_empty() {
             let allowed: Vec<(usize, usize)> = self
                 .allow
                 .iter()
-                .flat_map(|p| p.find_all(&a, crate::text::Mask::PLACEHOLDER))
+                .flat_map(|p| p.find_all(a, crate::text::Mask::PLACEHOLDER))
                 .map(|m| (m.start, m.end))
                 .collect();
             out.retain(|f| !allowed.iter().any(|&(s, e)| s < f.end && f.start < e));

@@ -58,11 +58,53 @@ impl Applicability {
     }
 }
 
+/// A rule's raw regex: validated when its pack loads, compiled when first used (most runs
+/// never need most of them, and compiling is the larger part of start-up).
+#[derive(Debug, Clone)]
+pub struct RuleRegex {
+    source: Box<str>,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl RuleRegex {
+    /// The one way rule regexes are built: case-insensitive, bounded in size.
+    pub fn build(source: &str) -> Result<Regex, regex::Error> {
+        regex::RegexBuilder::new(source)
+            .case_insensitive(true)
+            .size_limit(1 << 22)
+            .build()
+    }
+
+    /// A regex whose syntax has been checked; `compiled` when it already is.
+    pub fn new(source: &str, compiled: Option<Regex>) -> RuleRegex {
+        let cell = std::sync::OnceLock::new();
+        if let Some(re) = compiled {
+            let _ = cell.set(re);
+        }
+        RuleRegex {
+            source: source.into(),
+            compiled: cell,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    pub fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // Validated at load (syntax, and size for packs from files); built-in packs are
+            // compiled by the test suite, so this cannot fail for them.
+            RuleRegex::build(&self.source).expect("rule regexes are validated when packs load")
+        })
+    }
+}
+
 /// Phrases and raw regexes that together describe what a rule looks for.
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     pub phrases: Vec<Phrase>,
-    pub regexes: Vec<Regex>,
+    pub regexes: Vec<RuleRegex>,
 }
 
 impl Matcher {
@@ -172,7 +214,8 @@ pub struct Rule {
     pub replacements: Vec<(Phrase, String)>,
     /// Channels the rule runs on; empty means all (and no channel given).
     pub channels: Vec<String>,
-    pub examples: Vec<Example>,
+    /// Shared, so cloning a rule into a linter does not copy its examples.
+    pub examples: std::sync::Arc<[Example]>,
     /// Byte range of the rule's table in its pack file.
     pub span: Range<usize>,
 }

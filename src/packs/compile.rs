@@ -5,13 +5,12 @@ use super::Pack;
 use super::error::{PackError, Problems};
 use super::raw::{RawCase, RawPack, RawRule};
 use crate::engine::rule::{
-    Applicability, Example, Expect, FixTemplate, Kind, Matcher, NATIVE_CHECKS, Rule, Severity,
-    is_native_check,
+    Applicability, Example, Expect, FixTemplate, Kind, Matcher, NATIVE_CHECKS, Rule, RuleRegex,
+    Severity, is_native_check,
 };
 use crate::pattern::Phrase;
 use crate::text::Mask;
 use miette::LabeledSpan;
-use regex::RegexBuilder;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -30,7 +29,14 @@ pub const REGISTERS: [&str; 2] = ["je", "u"];
 const KINDS: &str = "existence, occurrence, conditional, consistency or native";
 const MIN_EXAMPLES: usize = 2;
 
+/// Parses and validates a pack from a file: everything, regexes compiled too.
 pub fn parse_pack(path: &str, source: Arc<str>) -> Result<Pack, PackError> {
+    parse_pack_with(path, source, true)
+}
+
+/// Parses a pack; `eager_regex: false` defers compiling regexes to their first use (for the
+/// built-in packs, whose regexes the test suite compiles).
+pub fn parse_pack_with(path: &str, source: Arc<str>, eager_regex: bool) -> Result<Pack, PackError> {
     let mut problems = Problems::new(path, source.clone());
     let raw: RawPack = match toml::from_str(&source) {
         Ok(raw) => raw,
@@ -45,6 +51,7 @@ pub fn parse_pack(path: &str, source: Arc<str>) -> Result<Pack, PackError> {
         source: &source,
         problems,
         pack: pack_id.clone(),
+        eager_regex,
     };
     if !is_kebab(&pack_id) {
         c.problem(
@@ -112,6 +119,8 @@ struct Compiler<'s> {
     source: &'s str,
     problems: Problems,
     pack: String,
+    /// Compile regexes now (packs from files), not on first use (built-in packs).
+    eager_regex: bool,
 }
 
 impl Compiler<'_> {
@@ -172,31 +181,52 @@ impl Compiler<'_> {
             }
         }
         for r in regexes {
-            match RegexBuilder::new(r.get_ref())
+            // Syntax is always checked here; compiling waits for first use, except for packs
+            // from files, whose regexes must also fit the size limit now.
+            let parsed = regex_syntax::ParserBuilder::new()
                 .case_insensitive(true)
-                .size_limit(1 << 22)
                 .build()
-            {
-                Ok(re) if re.is_match("") => self.problem(
-                    r,
-                    "this regex matches empty text",
-                    "matches empty text",
-                    "a rule regex must need at least one character",
-                ),
-                Ok(re) => m.regexes.push(re),
+                .parse(r.get_ref());
+            let hir = match parsed {
+                Ok(hir) => hir,
                 Err(e) => {
-                    let detail = match &e {
-                        regex::Error::Syntax(s) => s.lines().last().unwrap_or(s).trim().to_string(),
-                        other => other.to_string(),
-                    };
+                    let text = e.to_string();
+                    let detail = text.lines().last().unwrap_or(&text).trim().to_string();
                     self.problem(
                         r,
                         format!("invalid regex: {detail}"),
                         "invalid regex",
-                        &e.to_string(),
+                        &text,
                     );
+                    continue;
                 }
+            };
+            if hir.properties().minimum_len() == Some(0) {
+                self.problem(
+                    r,
+                    "this regex matches empty text",
+                    "matches empty text",
+                    "a rule regex must need at least one character",
+                );
+                continue;
             }
+            let compiled = if self.eager_regex {
+                match RuleRegex::build(r.get_ref()) {
+                    Ok(re) => Some(re),
+                    Err(e) => {
+                        self.problem(
+                            r,
+                            format!("regex too large to compile: {e}"),
+                            "too large",
+                            "simplify the regex or split it over rules",
+                        );
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            m.regexes.push(RuleRegex::new(r.get_ref(), compiled));
         }
         m
     }
@@ -352,7 +382,7 @@ impl Compiler<'_> {
             fix,
             replacements,
             channels: raw.channels.iter().map(|c| c.get_ref().clone()).collect(),
-            examples,
+            examples: examples.into(),
             span: spanned.span(),
         })
     }

@@ -5,7 +5,7 @@ mod compile;
 mod error;
 mod raw;
 
-pub use compile::{CHANNELS, REGISTERS, parse_pack};
+pub use compile::{CHANNELS, REGISTERS, parse_pack, parse_pack_with};
 pub use error::{LoadError, PackError, Problem, Problems};
 
 use crate::check::Checker;
@@ -61,7 +61,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub fn builtin() -> Result<Vec<Pack>, PackError> {
     BUILTIN
         .iter()
-        .map(|(path, src)| parse_pack(path, Arc::from(*src)))
+        .map(|(path, src)| parse_pack_with(path, Arc::from(*src), false))
         .collect()
 }
 
@@ -158,7 +158,7 @@ pub fn check_examples<'p>(pack: &'p Pack, others: &[Pack]) -> Vec<ExampleFailure
             );
         }
         let linter = Linter::from_rules(rules);
-        for example in &rule.examples {
+        for example in rule.examples.iter() {
             let ctx = Context {
                 channel: example.channel.clone(),
                 register: example.register.clone(),

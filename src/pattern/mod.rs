@@ -50,7 +50,8 @@ pub enum First {
 /// A compiled phrase.
 #[derive(Debug, Clone)]
 pub struct Phrase {
-    tokens: Vec<Token>,
+    /// Shared: the index and the rules hold the same compiled phrase.
+    tokens: std::sync::Arc<[Token]>,
 }
 
 /// A phrase match: word indices `[first, last)` and the byte span they cover.
@@ -92,7 +93,9 @@ impl Phrase {
                 message: "this phrase can match no words at all".into(),
             });
         }
-        Ok(Phrase { tokens })
+        Ok(Phrase {
+            tokens: tokens.into(),
+        })
     }
 
     /// Whether the phrase spells out `word` (folded) as a literal somewhere.

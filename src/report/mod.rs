@@ -111,6 +111,15 @@ impl Report {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }
 
+    /// Writes the JSON report (and a final newline) without building it in memory first.
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut out, self).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+
     /// Counts per rule and per commandment, as text.
     pub fn statistics(&self) -> String {
         use std::collections::BTreeMap;

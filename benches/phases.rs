@@ -1,0 +1,60 @@
+//! In-process timing of the phases of a one-draft run (no timed assertions: a benchmark,
+//! run with `cargo bench --bench phases`). Prints the median of several runs per phase.
+
+use std::time::Instant;
+use webcare_lint::engine::{Context, Linter, Selection};
+use webcare_lint::packs;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn main() {
+    // `PHASE=parse` loops over pack parsing only, for a profiler.
+    if std::env::var("PHASE").as_deref() == Ok("parse") {
+        for _ in 0..200 {
+            std::hint::black_box(packs::builtin().unwrap());
+        }
+        return;
+    }
+    let draft = std::fs::read_to_string("/tmp/webcare-corpus/single/reply-violation.txt")
+        .unwrap_or_else(|_| {
+            "Hoi Sanne, wat vervelend! Bel even met onze klantenservice op 088-1234567.\n^Mark"
+                .into()
+        });
+    let runs = 15;
+    let (mut parse, mut build, mut first, mut warm) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let p = packs::builtin().unwrap();
+        parse.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let l = Linter::new(&p, &Selection::default()).unwrap();
+        build.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let n = l.check(&draft, &Context::default()).len();
+        first.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        for _ in 0..100 {
+            assert_eq!(l.check(&draft, &Context::default()).len(), n);
+        }
+        warm.push(t.elapsed().as_secs_f64() * 1e3 / 100.0);
+    }
+    println!(
+        "parse built-in packs (TOML → validated rules): {:.2} ms",
+        median(parse)
+    );
+    println!(
+        "build linter (index, regex set):               {:.2} ms",
+        median(build)
+    );
+    println!(
+        "first check (lazy regexes compile):            {:.3} ms",
+        median(first)
+    );
+    println!(
+        "check one draft, warm:                         {:.3} ms",
+        median(warm)
+    );
+}
