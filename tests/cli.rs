@@ -202,6 +202,10 @@ fn select_and_ignore_by_rule_pack_and_gebod() {
     assert_eq!(rules(&["--select", "g2"]), ["channel/redirect-phone"]);
     assert_eq!(rules(&["--ignore", "channel"]), ["register/mixed"]);
     assert_eq!(rules(&["--select", "register/mixed"]), ["register/mixed"]);
+    assert_eq!(
+        rules(&["--select", "register,channel/redirect-phone"]),
+        ["channel/redirect-phone", "register/mixed"]
+    );
     // The more specific id wins: a rule over its pack.
     assert_eq!(
         rules(&["--ignore", "channel", "--select", "channel/redirect-phone"]),

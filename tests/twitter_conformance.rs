@@ -121,6 +121,7 @@ fn weighted_length_matches_twitter_text() {
         failures.len(),
         failures.join("\n")
     );
+    println!("twitter-text conformance: {total}/{TOTAL_CASES} weighted cases pass");
 }
 
 /// The cases of `tests.<section>`: list items (`- description: …`) with `text` and the

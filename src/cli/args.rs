@@ -88,11 +88,11 @@ pub struct CheckArgs {
     /// The house's form of address; a reply in the other form is a finding.
     #[arg(long, value_enum)]
     pub register: Option<Register>,
-    /// Only these rules, packs or commandments (g1..g10); repeatable.
-    #[arg(long, value_name = "ID")]
+    /// Only these rules, packs or commandments (g1..g10); repeatable or comma-separated.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub select: Vec<String>,
-    /// Not these rules, packs or commandments (g1..g10); repeatable.
-    #[arg(long, value_name = "ID")]
+    /// Not these rules, packs or commandments (g1..g10); repeatable or comma-separated.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub ignore: Vec<String>,
     #[command(flatten)]
     pub pack: PackArgs,
