@@ -181,3 +181,26 @@ EXAMPLES
     let f = l.check("Ten behoeve van je aanvraag", &Context::default());
     assert_eq!(f[0].fixes[0].replacement, "Voor");
 }
+
+#[test]
+fn template_placeholders_never_trigger_a_rule() {
+    let l = linter(&EXISTENCE.replace(
+        "patterns = [\"bel [even] ons\"]",
+        "patterns = [\"bel [even] ons\", \"klantenservice\"]",
+    ));
+    let ctx = Context::default();
+    for text in [
+        "Hoi {{ klantenservice }}, fijn dat het gelukt is!",
+        "Hoi {klantenservice}, top!",
+        "Hoi %KLANTENSERVICE%, top!",
+        "Hoi [klantenservice], top!",
+        // A placeholder counts as a word: it breaks a phrase instead of being skipped.
+        "Bel {{ naam }} ons",
+    ] {
+        assert!(flagged(&l, text, &ctx).is_empty(), "{text}");
+    }
+    assert_eq!(
+        flagged(&l, "Hoi {{ naam }}, bel ons even", &ctx),
+        ["bel ons"]
+    );
+}
