@@ -29,10 +29,16 @@ fail-on = "warning"
 # Report only findings that are not in this baseline (see --write-baseline).
 # baseline = "webcare-lint-baseline.json"
 
-# Per-rule settings.
+# Per-rule settings: severity for any rule, plus the options some rules have.
 # [rules."empathy/repeated-vervelend"]
 # severity = "error"
 # max = 1
+# [rules."length/over-limit"]
+# limits = { instagram = 1000, sms = 2 }   # characters; sms: number of messages
+# [rules."library/repeated-opener"]
+# share = 0.3                             # report one opener in more than 30% of replies
+# [rules."library/near-duplicate"]
+# similarity = 0.7
 
 # Words and names that are never flagged.
 # [vocabulary]
