@@ -6,6 +6,10 @@ use crate::text::Analysis;
 
 /// Words that negate a phrase standing right after them ("je hoeft ons niet te bellen").
 const NEGATIONS: [&str; 6] = ["niet", "geen", "nooit", "niets", "niks", "zonder"];
+/// How many words before a hit an overlapping exception may start: a gap of at most 8
+/// words plus a few literal words.
+const EXCEPTION_REACH: usize = 12;
+
 /// How many words before a match a negation may stand.
 const NEGATION_WINDOW: usize = 3;
 
@@ -23,11 +27,35 @@ pub(crate) struct Slots {
 }
 
 impl Slots {
-    /// The slots matched only for rules with a hit.
-    pub fn lazy(&self) -> impl Iterator<Item = u32> + '_ {
-        [self.requires, self.exceptions, self.sentence_exceptions]
-            .into_iter()
-            .flatten()
+    /// Where this rule's lazy matchers need looking for, given the reply's main hits:
+    /// companions anywhere; exceptions only around a hit (they must overlap it); sentence
+    /// exceptions only in the sentences with a hit. This keeps the work proportional to the
+    /// hits, not to the length of the reply.
+    pub fn lazy_requests(&self, a: &Analysis, hits: &[Hit]) -> Vec<(u32, Option<Vec<usize>>)> {
+        let main: Vec<&Hit> = self.main.iter().flat_map(|&s| hits_in(hits, s)).collect();
+        let mut out = Vec::new();
+        if let Some(s) = self.requires {
+            out.push((s, None));
+        }
+        if let Some(s) = self.exceptions {
+            let mut at: Vec<usize> = main
+                .iter()
+                .flat_map(|h| (h.first as usize).saturating_sub(EXCEPTION_REACH)..h.last as usize)
+                .collect();
+            at.sort_unstable();
+            at.dedup();
+            out.push((s, Some(at)));
+        }
+        if let Some(s) = self.sentence_exceptions {
+            let mut sentences: Vec<u32> = main.iter().map(|h| sentence_of(a, h)).collect();
+            sentences.sort_unstable();
+            sentences.dedup();
+            let at = (0..a.words.len())
+                .filter(|&i| sentences.binary_search(&a.words[i].sentence).is_ok())
+                .collect();
+            out.push((s, Some(at)));
+        }
+        out
     }
 
     pub fn register(owner: usize, rule: &Rule, b: &mut Builder) -> Slots {
@@ -117,12 +145,18 @@ fn match_case(original: &str, replacement: String) -> String {
 fn kept(rule: &Rule, slots: &Slots, a: &Analysis, hits: &[Hit], h: &Hit) -> bool {
     let of = |slot: Option<u32>| slot.map_or(&[][..], |s| hits_in(hits, s));
     let negated = rule.negation && negated(a, h, &slots.literal_negations);
-    let excepted = of(slots.exceptions)
-        .iter()
-        .any(|e| e.start < h.end && h.start < e.end);
-    let in_excepted_sentence = of(slots.sentence_exceptions)
-        .iter()
-        .any(|e| sentence_of(a, e) == sentence_of(a, h));
+    // A slot's hits are sorted by start and do not overlap, so their ends and sentences are
+    // sorted too: both tests are binary searches, and no rule kind is quadratic in the
+    // length of a reply.
+    let exceptions = of(slots.exceptions);
+    let next = exceptions.partition_point(|e| e.end <= h.start);
+    let excepted = exceptions.get(next).is_some_and(|e| e.start < h.end);
+    let sentence = sentence_of(a, h);
+    let in_sentence = of(slots.sentence_exceptions);
+    let first = in_sentence.partition_point(|e| sentence_of(a, e) < sentence);
+    let in_excepted_sentence = in_sentence
+        .get(first)
+        .is_some_and(|e| sentence_of(a, e) == sentence);
     !(negated || excepted || in_excepted_sentence)
 }
 

@@ -236,21 +236,35 @@ impl Index {
 
     /// The hits of lazy `slots` (exceptions, companions) in `a`, added to `hits`, which stay
     /// sorted and reduced.
-    pub fn add_lazy(&self, a: &Analysis, slots: &[u32], hits: Vec<Hit>) -> Vec<Hit> {
+    pub fn add_lazy(
+        &self,
+        a: &Analysis,
+        requests: &[(u32, Option<Vec<usize>>)],
+        hits: Vec<Hit>,
+    ) -> Vec<Hit> {
         let mut hits = hits;
         let before = hits.len();
-        for slot in slots {
+        for (slot, at) in requests {
             let (Some(m), Some(&skip)) = (self.lazy.get(slot), self.lazy_skip.get(slot)) else {
                 continue;
             };
+            let hit = |m: crate::pattern::PhraseMatch| Hit {
+                slot: *slot,
+                first: m.first as u32,
+                last: m.last as u32,
+                start: m.start,
+                end: m.end,
+            };
             for p in &m.phrases {
-                hits.extend(p.find_all(a, skip).into_iter().map(|m| Hit {
-                    slot: *slot,
-                    first: m.first as u32,
-                    last: m.last as u32,
-                    start: m.start,
-                    end: m.end,
-                }));
+                match at {
+                    None => hits.extend(p.find_all(a, skip).into_iter().map(hit)),
+                    Some(positions) => hits.extend(
+                        positions
+                            .iter()
+                            .filter_map(|&i| p.match_at(a, i, skip))
+                            .map(hit),
+                    ),
+                }
             }
             for re in &m.regexes {
                 regex_hits(a, re, *slot, skip, &mut hits);

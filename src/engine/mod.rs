@@ -229,7 +229,10 @@ impl Linter {
         touched.sort_unstable();
         touched.dedup();
         // Exceptions and companions only for the rules that have a hit.
-        let lazy: Vec<u32> = touched.iter().flat_map(|&r| self.slots[r].lazy()).collect();
+        let lazy: Vec<(u32, Option<Vec<usize>>)> = touched
+            .iter()
+            .flat_map(|&r| self.slots[r].lazy_requests(a, &hits))
+            .collect();
         let hits = if lazy.is_empty() {
             hits
         } else {
