@@ -6,6 +6,9 @@
 //! frozen before the rules were tuned and is only reported, never tuned against; so is the
 //! naive keyword baseline (`naive.toml`). Run with `-- --nocapture` to see the tables.
 
+mod common;
+
+use common::Counts;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use webcare_lint::engine::{Context, Linter, Selection, Severity};
@@ -50,30 +53,6 @@ fn load(name: &str) -> Vec<Draft> {
         .collect()
 }
 
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Counts {
-    fn precision(self) -> f64 {
-        if self.tp + self.fp == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fp) as f64
-        }
-    }
-    fn recall(self) -> f64 {
-        if self.tp + self.fn_ == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fn_) as f64
-        }
-    }
-}
-
 fn score(
     drafts: &[Draft],
     flag: impl Fn(&Draft) -> BTreeSet<String>,
@@ -84,18 +63,11 @@ fn score(
     for d in drafts {
         let got = flag(d);
         for pack in PACKS {
-            let c = counts.get_mut(pack).unwrap();
-            match (d.packs.contains(pack), got.contains(pack)) {
-                (true, true) => c.tp += 1,
-                (false, true) => {
-                    c.fp += 1;
-                    misses.push(format!("FP {pack} {}: {:?}", d.id, d.text));
-                }
-                (true, false) => {
-                    c.fn_ += 1;
-                    misses.push(format!("FN {pack} {}: {:?}", d.id, d.text));
-                }
-                (false, false) => {}
+            let (labelled, predicted) = (d.packs.contains(pack), got.contains(pack));
+            counts.get_mut(pack).unwrap().add(labelled, predicted);
+            if labelled != predicted {
+                let kind = if predicted { "FP" } else { "FN" };
+                misses.push(format!("{kind} {pack} {}: {:?}", d.id, d.text));
             }
         }
     }

@@ -8,6 +8,9 @@
 //! never fires cannot pass) on the TUNING part. Run with `-- --nocapture` for the tables;
 //! `CONTEXT_SHOW_HOLDOUT=1` also lists the holdout's misses.
 
+mod common;
+
+use common::Counts;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use webcare_lint::engine::{Context, Linter, Selection};
@@ -83,39 +86,6 @@ fn predict(linter: &Linter, c: &Case) -> BTreeSet<String> {
         .map(|f| linter.rules()[f.rule].id.clone())
         .filter(|id| RULES.contains(&id.as_str()))
         .collect()
-}
-
-#[derive(Default, Clone, Copy, Debug, PartialEq)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Counts {
-    fn add(&mut self, labelled: bool, predicted: bool) {
-        match (labelled, predicted) {
-            (true, true) => self.tp += 1,
-            (false, true) => self.fp += 1,
-            (true, false) => self.fn_ += 1,
-            (false, false) => {}
-        }
-    }
-    /// 1.0 when nothing was predicted (no false positive).
-    fn precision(self) -> f64 {
-        if self.tp + self.fp == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fp) as f64
-        }
-    }
-    fn recall(self) -> f64 {
-        if self.tp + self.fn_ == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fn_) as f64
-        }
-    }
 }
 
 /// Per rule, the counts over `(labels, predictions)` pairs.
