@@ -80,6 +80,8 @@ pub struct Linter {
     pub(crate) index: Index,
     /// Phrases never flagged (`[vocabulary]`): a finding overlapping one is dropped.
     allow: Vec<crate::pattern::Phrase>,
+    /// The per-reply native checks of the active rules, looked up once.
+    natives: Vec<(usize, crate::native::CheckFn)>,
 }
 
 impl Linter {
@@ -124,12 +126,19 @@ impl Linter {
             .enumerate()
             .map(|(i, r)| eval::Slots::register(i, r, &mut builder))
             .collect();
+        let natives = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.kind, Kind::Native))
+            .filter_map(|(i, r)| crate::native::per_reply(&r.id).map(|f| (i, f)))
+            .collect();
         Linter {
             rules,
             known: Default::default(),
             slots,
             index: builder.finish(),
             allow: Vec::new(),
+            natives,
         }
     }
 
@@ -141,11 +150,10 @@ impl Linter {
     /// their findings).
     fn run_native(&self, a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
         let natives: Vec<(usize, crate::native::CheckFn)> = self
-            .rules
+            .natives
             .iter()
-            .enumerate()
-            .filter(|(_, r)| matches!(r.kind, Kind::Native) && rule_runs_on(r, ctx))
-            .filter_map(|(i, r)| crate::native::per_reply(&r.id).map(|f| (i, f)))
+            .copied()
+            .filter(|&(i, _)| rule_runs_on(&self.rules[i], ctx))
             .collect();
         if natives.is_empty() {
             return;
