@@ -2,22 +2,14 @@
 //! instagram|whatsapp|messenger|email|sms`), configured limits, the sign-off rule
 //! (`persona/missing-sign-off`) and personal data in public replies (`privacy/personal-data`).
 
+mod common;
+use common::scratch;
+
 use serde_json::Value;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// A directory without a config file, so no `.webcare-lint.toml` is discovered.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "webcare-lint-channels-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Runs `check --format json <args> -` with `text` on stdin in `dir`: exit code and report.
 fn check_in(dir: &Path, args: &[&str], text: &str) -> (i32, Value) {
@@ -121,7 +113,7 @@ fn instagram_allows_2200_or_what_the_config_says() {
     assert_eq!(reply.chars().count(), 1766);
     let (_, r) = check(&["--channel", "instagram"], &reply);
     assert!(of(&r, LENGTH).is_empty(), "1766 of 2200");
-    let dir = scratch("instagram-config");
+    let dir = scratch("channels-instagram-config");
     std::fs::write(
         dir.join(".webcare-lint.toml"),
         "[rules.\"length/over-limit\"]\nlimits = { instagram = 1000 }\n",
@@ -192,7 +184,7 @@ fn sms_reports_segments_and_the_ucs2_switch() {
 
 #[test]
 fn invalid_limits_point_into_the_config() {
-    let dir = scratch("bad-limits");
+    let dir = scratch("channels-bad-limits");
     std::fs::write(
         dir.join(".webcare-lint.toml"),
         "[rules.\"length/over-limit\"]\nlimits = { tiktok = 5, x = 0 }\n",
@@ -237,7 +229,7 @@ fn persona_wants_a_person_on_public_channels() {
     // Private channels do not require one, unless the config does.
     let (_, r) = check(&["--channel", "whatsapp"], unsigned);
     assert!(of(&r, PERSONA).is_empty());
-    let dir = scratch("persona-required");
+    let dir = scratch("channels-persona-required");
     std::fs::write(
         dir.join(".webcare-lint.toml"),
         "[persona]\nrequired = true\n",
@@ -245,7 +237,7 @@ fn persona_wants_a_person_on_public_channels() {
     .unwrap();
     let (_, r) = check_in(&dir, &["--channel", "whatsapp"], unsigned);
     assert_eq!(of(&r, PERSONA).len(), 1);
-    let dir = scratch("persona-pattern");
+    let dir = scratch("channels-persona-pattern");
     std::fs::write(
         dir.join(".webcare-lint.toml"),
         "[persona]\npattern = '~[a-z]{2}$'\n",

@@ -1,8 +1,10 @@
 //! The binary as users run it: exit codes, stdin, JSON shape, selection, failures.
 
+mod common;
+use common::scratch;
+
 use serde_json::Value;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 const BAD: &str = "Wat vervelend! Bel even met onze klantenservice, die helpen je verder.\n^Mark\n";
@@ -40,14 +42,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// A fresh directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("webcare-lint-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn json(o: &Output) -> Value {

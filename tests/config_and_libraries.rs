@@ -1,15 +1,11 @@
 //! Config discovery and layering, suppression with reasons, baselines and the walker.
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::scratch;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("webcare-lint-cfg-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_webcare-lint"))
@@ -43,7 +39,7 @@ const PHONE: &str = "Bel ons even, dan helpen we je.\n";
 
 #[test]
 fn config_is_discovered_from_a_parent_and_flags_win() {
-    let dir = scratch("discover");
+    let dir = scratch("cfg-discover");
     std::fs::create_dir_all(dir.join("team/sub")).unwrap();
     std::fs::write(
         dir.join("webcare-lint.toml"),
@@ -81,7 +77,7 @@ fn config_is_discovered_from_a_parent_and_flags_win() {
 
 #[test]
 fn severity_override_and_vocabulary_and_overrides() {
-    let dir = scratch("layers");
+    let dir = scratch("cfg-layers");
     std::fs::create_dir_all(dir.join("formeel")).unwrap();
     std::fs::write(
         dir.join(".webcare-lint.toml"),
@@ -139,7 +135,7 @@ register = "u"
 
 #[test]
 fn config_errors_point_at_the_value() {
-    let dir = scratch("config-errors");
+    let dir = scratch("cfg-config-errors");
     std::fs::write(
         dir.join(".webcare-lint.toml"),
         "channel = \"tiktok\"\n\n[rules.\"channel/bestaat-niet\"]\nseverity = \"error\"\n",
@@ -174,7 +170,7 @@ fn config_errors_point_at_the_value() {
 
 #[test]
 fn suppressions_need_a_reason_and_must_be_used() {
-    let dir = scratch("suppress");
+    let dir = scratch("cfg-suppress");
     std::fs::write(
         dir.join("lib.md"),
         "## Gaslucht\n<!-- webcare-lint: allow channel/redirect-phone -- spoedlijn, bewust -->\nBel bij gaslucht direct 0800-9009.\n\n## Zonder reden\n<!-- webcare-lint: allow channel/redirect-phone -->\nBel ons even.\n\n## Ongebruikt\n<!-- webcare-lint: allow channel/dm -- oud -->\nIk bel je morgen om 10:00.\n",
@@ -211,7 +207,7 @@ fn suppressions_need_a_reason_and_must_be_used() {
 
 #[test]
 fn baseline_round_trip_survives_unrelated_edits() {
-    let dir = scratch("baseline");
+    let dir = scratch("cfg-baseline");
     std::fs::write(
         dir.join("lib.md"),
         "## Een\nBel ons even.\n\n## Twee\nStuur ons een mail.\n",
@@ -263,7 +259,7 @@ fn baseline_round_trip_survives_unrelated_edits() {
 
 #[test]
 fn walk_respects_gitignore_and_is_deterministic() {
-    let dir = scratch("walk");
+    let dir = scratch("cfg-walk");
     std::fs::create_dir_all(dir.join("tpl/oud")).unwrap();
     std::fs::write(dir.join(".gitignore"), "oud/\n").unwrap();
     std::fs::write(dir.join("tpl/oud/x.txt"), PHONE).unwrap();
@@ -283,7 +279,7 @@ fn walk_respects_gitignore_and_is_deterministic() {
 
 #[test]
 fn init_writes_a_valid_config_once() {
-    let dir = scratch("init");
+    let dir = scratch("cfg-init");
     let o = run_in(&dir, &["init"]);
     assert_eq!(o.status.code(), Some(0));
     std::fs::write(dir.join("a.txt"), PHONE).unwrap();

@@ -1,17 +1,13 @@
 //! `--fix` edits exactly the fixed bytes (atomically), leaves everything else byte-identical,
 //! and finds nothing left on a second run; `--diff` prints the same change without writing.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::scratch;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const PACK: &str = "fixtures/packs-valid/officialese.toml";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("webcare-lint-fix-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join(PACK);
@@ -34,7 +30,7 @@ const LIBRARY: &[u8] = "\u{feff}# Templates\r\n\r\n## Retour ✉️\r\nWij sture
 
 #[test]
 fn fix_edits_only_the_fixed_bytes_and_is_idempotent() {
-    let dir = scratch("roundtrip");
+    let dir = scratch("fix-roundtrip");
     std::fs::write(dir.join("lib.md"), LIBRARY).unwrap();
     let o = run(&dir, &["check", "--fix", "--format", "json", "lib.md"]);
     assert_eq!(
@@ -66,7 +62,7 @@ fn fix_edits_only_the_fixed_bytes_and_is_idempotent() {
 
 #[test]
 fn diff_writes_nothing_and_applies_to_the_same_result() {
-    let dir = scratch("diff");
+    let dir = scratch("fix-diff");
     std::fs::write(dir.join("lib.md"), LIBRARY).unwrap();
     let o = run(&dir, &["check", "--diff", "lib.md"]);
     assert_eq!(o.status.code(), Some(1), "--diff exits as check would");
@@ -99,7 +95,7 @@ fn diff_writes_nothing_and_applies_to_the_same_result() {
 
 #[test]
 fn fix_refuses_stdin() {
-    let dir = scratch("stdin");
+    let dir = scratch("fix-stdin");
     let o = run(&dir, &["check", "--fix", "-"]);
     assert_eq!(o.status.code(), Some(2));
 }

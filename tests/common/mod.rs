@@ -1,4 +1,16 @@
-//! Shared by the accuracy tests: true/false positive counts and the measures on them.
+//! Shared by the integration tests: a scratch directory per test, and the true/false
+//! positive counts of the accuracy tests. Each test binary uses part of it.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// A fresh, empty directory for one test (the process id keeps parallel runs apart).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("webcare-lint-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
