@@ -47,14 +47,48 @@ pub(crate) struct Hit {
 
 #[derive(Debug)]
 struct Entry {
-    slot: u32,
+    /// The slots of all rules with this phrase (and skip mask): it is matched once for all.
+    slots: Vec<u32>,
     phrase: Phrase,
     skip: Mask,
+    /// Bloom bits of the words one of which every match needs besides its first (see
+    /// [`Phrase::required_words`]); empty when there are none to test.
+    needs: Box<[u16]>,
+}
+
+/// The words of a reply as a 1024-bit Bloom filter: "is this word in the reply?" answered
+/// with one bit test, false positives costing only a phrase tried in vain.
+struct Words([u64; 16]);
+
+impl Words {
+    fn new(a: &Analysis) -> Words {
+        let mut bits = [0u64; 16];
+        for i in 0..a.words.len() {
+            let b = word_bit(a.folded(i));
+            bits[b as usize >> 6] |= 1 << (b & 63);
+        }
+        Words(bits)
+    }
+
+    fn any(&self, needs: &[u16]) -> bool {
+        needs.is_empty()
+            || needs
+                .iter()
+                .any(|&b| self.0[b as usize >> 6] & (1 << (b & 63)) != 0)
+    }
+}
+
+fn word_bit(word: &str) -> u16 {
+    let mut h = FastHasher::default();
+    h.write(word.as_bytes());
+    (h.finish() >> 54) as u16
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
     entries: Vec<Entry>,
+    /// Entries by phrase source and skip mask, to share one entry among rules.
+    shared: StdHashMap<(Vec<crate::pattern::Token>, Mask), usize>,
     regexes: Vec<(u32, RuleRegex, Mask)>,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
@@ -73,10 +107,23 @@ impl Builder {
             return slot;
         }
         for p in &m.phrases {
+            let key = (p.tokens().to_vec(), skip);
+            if let Some(&e) = self.shared.get(&key) {
+                self.entries[e].slots.push(slot);
+                continue;
+            }
+            self.shared.insert(key, self.entries.len());
+            let needs = p
+                .required_words()
+                .unwrap_or_default()
+                .iter()
+                .map(|w| word_bit(w))
+                .collect();
             self.entries.push(Entry {
-                slot,
+                slots: vec![slot],
                 phrase: p.clone(),
                 skip,
+                needs,
             });
         }
         for r in &m.regexes {
@@ -176,15 +223,32 @@ impl Index {
     /// reduced to the earliest (and then longest).
     pub fn hits(&self, a: &Analysis) -> Vec<Hit> {
         let mut hits = Vec::new();
+        let words = Words::new(a);
+        // A phrase starting with a word part (`*vervelend*`) would be tried at every word:
+        // first ask whether the part occurs in the reply's folded words at all.
+        let wild: Vec<u32> = self
+            .wild
+            .iter()
+            .copied()
+            .filter(|&e| {
+                self.entries[e as usize]
+                    .phrase
+                    .first_infix()
+                    .is_none_or(|part| a.folded_text().contains(part))
+            })
+            .collect();
         let mut push = |e: &Entry, i: usize| {
+            if !words.any(&e.needs) {
+                return;
+            }
             if let Some(m) = e.phrase.match_at(a, i, e.skip) {
-                hits.push(Hit {
-                    slot: e.slot,
+                hits.extend(e.slots.iter().map(|&slot| Hit {
+                    slot,
                     first: m.first as u32,
                     last: m.last as u32,
                     start: m.start,
                     end: m.end,
-                });
+                }));
             }
         };
         for i in 0..a.words.len() {
@@ -221,8 +285,7 @@ impl Index {
                     .iter()
                     .for_each(|&e| push(&self.entries[e as usize], i));
             }
-            self.wild
-                .iter()
+            wild.iter()
                 .for_each(|&e| push(&self.entries[e as usize], i));
         }
         if let Some(set) = &self.regex_set {

@@ -8,7 +8,7 @@ pub use parse::PhraseError;
 
 use crate::text::{Analysis, Mask};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Token {
     Word(Box<str>),
     Prefix(Box<str>),
@@ -52,6 +52,9 @@ pub enum First {
 pub struct Phrase {
     /// Shared: the index and the rules hold the same compiled phrase.
     tokens: std::sync::Arc<[Token]>,
+    /// Whether a match spans at most [`MAX_SPAN`] words, so that [`reach`] can rule out a
+    /// start before the backtracking matcher runs.
+    bounded: bool,
 }
 
 /// A phrase match: word indices `[first, last)` and the byte span they cover.
@@ -94,6 +97,7 @@ impl Phrase {
             });
         }
         Ok(Phrase {
+            bounded: max_len(&tokens) <= MAX_SPAN,
             tokens: tokens.into(),
         })
     }
@@ -108,6 +112,34 @@ impl Phrase {
             })
         }
         walk(&self.tokens, word)
+    }
+
+    /// Words of which at least one stands in every match, besides where the match starts:
+    /// a cheap test that rules a phrase out for a reply without any of them. `None` when no
+    /// such small set exists (the phrase is one word, or only families and gaps follow it).
+    pub fn required_words(&self) -> Option<Vec<Box<str>>> {
+        let mut best: Option<Vec<Box<str>>> = None;
+        for tok in self.tokens.iter().skip(1) {
+            if let Some(set) = required_of(tok) {
+                if best.as_ref().is_none_or(|b| better(&set, b)) {
+                    best = Some(set);
+                }
+            }
+        }
+        best
+    }
+
+    /// The compiled tokens (to tell identical phrases apart from different ones).
+    pub(crate) fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// The word part a phrase starts with when its first word is `*part*`.
+    pub fn first_infix(&self) -> Option<&str> {
+        match self.tokens.first() {
+            Some(Token::Infix(part)) => Some(part),
+            _ => None,
+        }
     }
 
     /// The ways this phrase can start.
@@ -127,6 +159,12 @@ impl Phrase {
             sentence: first.sentence,
             skip,
         };
+        // Whether any match starts here is answered in time linear in the phrase; only then
+        // does the backtracking matcher look for the preferred one (optional words taken,
+        // gaps short), which could otherwise try every combination of options and gaps.
+        if self.bounded && reach(&self.tokens, 1, i, &env) == 0 {
+            return None;
+        }
         let last = go(&self.tokens, None, i, &env)?;
         Some(PhraseMatch {
             first: i,
@@ -193,6 +231,106 @@ fn go(rest: &[Token], next: Option<&Cont>, pos: usize, env: &Env) -> Option<usiz
             }
         }
     }
+}
+
+/// At most this many words in a required set: beyond it the test rules out little.
+const MAX_REQUIRED: usize = 8;
+
+/// The words one of which a token needs (a literal, or an alternation of sequences that each
+/// need one).
+fn required_of(tok: &Token) -> Option<Vec<Box<str>>> {
+    match tok {
+        Token::Word(w) => Some(vec![w.clone()]),
+        Token::Alt(seqs) => {
+            let mut all = Vec::new();
+            for seq in seqs {
+                let best = seq
+                    .iter()
+                    .filter_map(required_of)
+                    .reduce(|a, b| if better(&b, &a) { b } else { a })?;
+                all.extend(best);
+            }
+            all.sort_unstable();
+            all.dedup();
+            (all.len() <= MAX_REQUIRED).then_some(all)
+        }
+        _ => None,
+    }
+}
+
+/// Fewer words first, then longer (rarer) ones.
+fn better(a: &[Box<str>], b: &[Box<str>]) -> bool {
+    let shortest = |s: &[Box<str>]| s.iter().map(|w| w.len()).min().unwrap_or(0);
+    (a.len(), std::cmp::Reverse(shortest(a))) < (b.len(), std::cmp::Reverse(shortest(b)))
+}
+
+/// The longest span [`reach`] tracks, in words (bit positions of a `u64`).
+const MAX_SPAN: usize = 62;
+
+/// The positions after `seq`, as offsets from word `base`, from the set of positions
+/// `from` (bit `p`: the next word is `base + p`). Empty when `seq` cannot match from any.
+/// This is the set of all ends the backtracking matcher [`go`] could reach, computed
+/// without backtracking.
+fn reach(seq: &[Token], from: u64, base: usize, env: &Env) -> u64 {
+    let mut set = from;
+    for tok in seq {
+        if set == 0 {
+            return 0;
+        }
+        set = match tok {
+            Token::Alt(seqs) => seqs.iter().fold(0, |acc, s| acc | reach(s, set, base, env)),
+            Token::Opt(seqs) => seqs
+                .iter()
+                .fold(set, |acc, s| acc | reach(s, set, base, env)),
+            Token::Gap(n) => {
+                let mut out = 0;
+                for p in bits(set) {
+                    out |= 1 << p;
+                    for q in p..p + *n as usize {
+                        if !env.usable(base + q) {
+                            break;
+                        }
+                        out |= 1 << (q + 1);
+                    }
+                }
+                out
+            }
+            _ => {
+                let mut out = 0;
+                for p in bits(set) {
+                    if env.usable(base + p) && tok.accepts(env.a.folded(base + p)) {
+                        out |= 1 << (p + 1);
+                    }
+                }
+                out
+            }
+        };
+    }
+    set
+}
+
+/// The positions of the set bits of `set`.
+fn bits(mut set: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (set != 0).then(|| {
+            let p = set.trailing_zeros() as usize;
+            set &= set - 1;
+            p
+        })
+    })
+}
+
+/// The most words a match of `seq` can span.
+fn max_len(seq: &[Token]) -> usize {
+    seq.iter()
+        .map(|t| match t {
+            Token::Alt(seqs) | Token::Opt(seqs) => {
+                seqs.iter().map(|s| max_len(s)).max().unwrap_or(0)
+            }
+            Token::Gap(n) => *n as usize,
+            _ => 1,
+        })
+        .sum()
 }
 
 fn min_len(seq: &[Token]) -> usize {
@@ -321,6 +459,63 @@ mod tests {
         assert_eq!(e.offset, 4);
         assert!(Phrase::parse("b*l").is_err());
         assert!(Phrase::parse("<foo>").is_err());
+    }
+
+    #[test]
+    fn required_words_are_literals_every_match_needs() {
+        let req = |p: &str| Phrase::parse(p).unwrap().required_words();
+        let words = |ws: &[&str]| Some(ws.iter().map(|w| Box::from(*w)).collect::<Vec<_>>());
+        assert_eq!(req("we gaan ernaar kijken"), words(&["ernaar"]));
+        assert_eq!(req("ik zet ... door"), words(&["door"]));
+        assert_eq!(
+            req("we [even] (bellen|mailen) (je|u)"),
+            words(&["bellen", "mailen"])
+        );
+        assert_eq!(req("neem (contact|telefonisch contact) op"), words(&["op"]));
+        assert_eq!(req("ik (bel|mail*) je"), words(&["je"]));
+        assert_eq!(req("(bel|mail) ons"), words(&["ons"]));
+        // Nothing is required after the first word.
+        assert_eq!(req("vervelend*"), None);
+        assert_eq!(req("bel [ons]"), None);
+        assert_eq!(req("bel *service"), None);
+    }
+
+    #[test]
+    fn reach_agrees_with_the_backtracking_matcher() {
+        let phrases = [
+            "bel [even|gerust] (ons|onze klantenservice)",
+            "zet ...2 door",
+            "[a] [b] (c|b c) ...3 d [e]",
+            "(ik|we) ...4 (bel|mail*) [je|u] [morgen]",
+            "*vervelend* ...1 <num>",
+        ];
+        let texts = [
+            "Bel even onze klantenservice of bel ons",
+            "ik zet het morgen voor je door. zet het door",
+            "a b c x d e. b c d. a c y y y d. c d",
+            "we gaan je morgen mailen en ik bel u morgen",
+            "heel vervelend 3 dagen; onvervelende x 4",
+        ];
+        for p in phrases {
+            let phrase = Phrase::parse(p).unwrap();
+            assert!(phrase.bounded);
+            for t in texts {
+                let a = Analysis::new(t);
+                for i in 0..a.words.len() {
+                    let env = Env {
+                        a: &a,
+                        sentence: a.words[i].sentence,
+                        skip: Mask::ALL,
+                    };
+                    let ends = reach(&phrase.tokens, 1, i, &env);
+                    let found = go(&phrase.tokens, None, i, &env);
+                    assert_eq!(ends != 0, found.is_some(), "{p:?} at word {i} of {t:?}");
+                    if let Some(end) = found {
+                        assert!(ends & (1 << (end - i)) != 0, "{p:?} at word {i} of {t:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
