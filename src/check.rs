@@ -39,14 +39,38 @@ pub struct Checker<'l> {
 
 /// Decodes a file as UTF-8 text, or says why it cannot be checked.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    decode_piece(bytes, Place::START)
+}
+
+/// Where a piece of a file starts: its byte offset and how many lines come before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub offset: usize,
+    pub lines: usize,
+}
+
+impl Place {
+    pub const START: Place = Place {
+        offset: 0,
+        lines: 0,
+    };
+}
+
+/// [`decode`] for a piece of a file that starts at `at` (a line start), with the error's
+/// byte, line and column in the whole file.
+fn decode_piece(bytes: Vec<u8>, at: Place) -> Result<String, String> {
     if bytes.contains(&0) {
         return Err("binary file (contains NUL bytes); not checked".into());
     }
     String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-        let (line, col) = LineIndex::new(&valid).line_col(&valid, at);
-        format!("not valid UTF-8 at byte {at} (line {line}, column {col}); save the file as UTF-8")
+        let bad = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..bad]).into_owned();
+        let (line, col) = LineIndex::new(&valid).line_col(&valid, bad);
+        format!(
+            "not valid UTF-8 at byte {} (line {}, column {col}); save the file as UTF-8",
+            at.offset + bad,
+            at.lines + line
+        )
     })
 }
 
@@ -140,22 +164,99 @@ impl Checker<'_> {
     }
 
     pub fn check_text(&self, path: &str, source: Arc<str>, format: Format) -> FileResult {
-        let docs = match documents::split(format, &source, &self.library) {
-            Ok(docs) => docs,
-            Err(e) => {
-                let at = e.offset.map(|o| {
-                    let (l, c) = LineIndex::new(&source).line_col(&source, o);
-                    format!(" (line {l}, column {c})")
-                });
-                return FileResult {
-                    failure: Some(Failure {
-                        path: path.to_string(),
-                        message: format!("{}{}", e.message, at.unwrap_or_default()),
-                    }),
-                    ..FileResult::default()
-                };
-            }
+        match documents::split(format, &source, &self.library) {
+            Ok(docs) => self.check_docs(path, source, docs),
+            Err(e) => parse_failure(path, &source, e, Place::START),
+        }
+    }
+
+    /// Checks a JSONL library read from `input` piece by piece (about `piece_bytes` each, cut
+    /// at line ends), so that memory stays flat however long the library is. `each` gets
+    /// every piece's result, in file order, with offsets and lines in the whole file; the
+    /// replies of a piece are checked in parallel. A read, decoding or parse error ends the
+    /// file with a failure (what came before it has been passed on). Returns the error of
+    /// `each`, if it gave one.
+    pub fn check_jsonl_stream<E>(
+        &self,
+        path: &str,
+        mut input: impl std::io::Read,
+        piece_bytes: usize,
+        mut each: impl FnMut(FileResult) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let fail = |message: String| FileResult {
+            failure: Some(Failure {
+                path: path.to_string(),
+                message,
+            }),
+            ..FileResult::default()
         };
+        let mut at = Place::START;
+        let mut records = 0;
+        let mut pending: Vec<u8> = Vec::new();
+        let mut eof = false;
+        let mut want = piece_bytes.max(1);
+        while !eof {
+            // Fill up to the piece size, then cut after the last line end.
+            while pending.len() < want && !eof {
+                let len = pending.len();
+                pending.resize(len + (want - len).max(1 << 12), 0);
+                match input.read(&mut pending[len..]) {
+                    Ok(0) => {
+                        pending.truncate(len);
+                        eof = true;
+                    }
+                    Ok(n) => pending.truncate(len + n),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => pending.truncate(len),
+                    Err(e) => return each(fail(format!("cannot read: {e}"))),
+                }
+            }
+            let cut = if eof {
+                pending.len()
+            } else {
+                match pending.iter().rposition(|&b| b == b'\n') {
+                    Some(i) => i + 1,
+                    // One line longer than a piece: read on until its end.
+                    None => {
+                        want = pending.len() + 1;
+                        continue;
+                    }
+                }
+            };
+            want = piece_bytes.max(1);
+            if cut == 0 {
+                break;
+            }
+            let rest = pending.split_off(cut);
+            let bytes = std::mem::replace(&mut pending, rest);
+            let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+            let text: Arc<str> = match decode_piece(bytes, at) {
+                Ok(t) => Arc::from(t),
+                Err(message) => return each(fail(message)),
+            };
+            let split =
+                documents::split_jsonl_piece(&text, &self.library, records, at == Place::START);
+            let mut result = match split {
+                Ok((docs, n)) => {
+                    records += n;
+                    self.check_docs(path, text.clone(), docs)
+                }
+                Err(e) => return each(parse_failure(path, &text, e, at)),
+            };
+            shift(&mut result, at);
+            each(result)?;
+            at.offset += text.len();
+            at.lines += lines;
+        }
+        Ok(())
+    }
+
+    /// Checks the replies `docs` of `source` (all offsets in `source`).
+    fn check_docs(
+        &self,
+        path: &str,
+        source: Arc<str>,
+        docs: Vec<documents::Document>,
+    ) -> FileResult {
         let mut sink = Sink {
             path,
             source: &source,
@@ -293,6 +394,43 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+}
+
+/// A failure for a file (or a piece of it at `at`) that does not parse.
+fn parse_failure(path: &str, source: &str, e: documents::ParseError, at: Place) -> FileResult {
+    let place = e.offset.map(|o| {
+        let (l, c) = LineIndex::new(source).line_col(source, o);
+        format!(" (line {}, column {c})", at.lines + l)
+    });
+    FileResult {
+        failure: Some(Failure {
+            path: path.to_string(),
+            message: format!("{}{}", e.message, place.unwrap_or_default()),
+        }),
+        ..FileResult::default()
+    }
+}
+
+/// Moves the diagnostics of a piece that starts at `at` to offsets and lines in the whole
+/// file (columns stay: a piece starts at a line start).
+fn shift(result: &mut FileResult, at: Place) {
+    for d in &mut result.diagnostics {
+        d.span.start += at.offset;
+        d.span.end += at.offset;
+        d.span.line += at.lines;
+        for f in &mut d.fixes {
+            f.start += at.offset;
+            f.end += at.offset;
+        }
+    }
+    for s in &mut result.summaries {
+        s.start += at.offset;
+        s.end += at.offset;
+        s.opener_span.0 += at.offset;
+        s.opener_span.1 += at.offset;
+        s.sign_off_span.0 += at.offset;
+        s.sign_off_span.1 += at.offset;
     }
 }
 

@@ -52,11 +52,20 @@ fn flag_settings(args: &CheckArgs, config: Option<&Config>) -> Settings {
 }
 
 /// Everything needed to check files under one set of settings.
-struct Profile {
-    linter: Linter,
-    settings: Settings,
+pub(super) struct Profile {
+    pub linter: Linter,
+    pub settings: Settings,
     /// `--in-reply-to`: the customer's message (and thread) every reply answers.
-    in_reply_to: Option<String>,
+    pub in_reply_to: Option<String>,
+}
+
+impl Profile {
+    /// The context replies are checked in (channel, register, `--in-reply-to`).
+    pub fn context(&self) -> webcare_lint::engine::Context {
+        let mut ctx = self.settings.context();
+        ctx.in_reply_to = self.in_reply_to.clone();
+        ctx
+    }
 }
 
 fn profile(settings: Settings, config: Option<&Config>) -> Result<Profile, CliError> {
@@ -123,6 +132,18 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
             "--fix cannot write to stdin; use --diff to see the fixes".into(),
         )));
     }
+    let fail_on = base
+        .fail_on
+        .unwrap_or(FailOn::At(webcare_lint::engine::Severity::Warning));
+    let library_rules = profiles.values().any(|p| p.linter.has_pack("library"));
+    if super::stream::possible(&args, &inputs, library_rules, base.baseline.is_some()) {
+        let (worst, failed) = super::stream::run(&args, &inputs, &keys, &profiles)?;
+        return Ok(match fail_on {
+            _ if failed => TROUBLE,
+            FailOn::At(level) if worst.is_some_and(|w| w >= level) => FINDINGS,
+            _ => CLEAN,
+        });
+    }
     let (mut report, mut sources, mut summaries) = lint(&inputs, &keys, &profiles);
     if args.fix {
         // Fixes can uncover or overlap others: apply, re-check, until nothing safe is left.
@@ -154,11 +175,7 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
     if !args.diff {
         print(&args, &report, &sources, &active)?;
     }
-    Ok(exit_code(
-        &report,
-        base.fail_on
-            .unwrap_or(FailOn::At(webcare_lint::engine::Severity::Warning)),
-    ))
+    Ok(exit_code(&report, fail_on))
 }
 
 const MAX_FIX_PASSES: usize = 10;
@@ -283,7 +300,7 @@ fn diff(report: &Report, sources: &HashMap<String, Arc<str>>) -> String {
     out
 }
 
-fn check_input(input: &Input, profile: &Profile) -> Result<FileResult, String> {
+pub(super) fn check_input(input: &Input, profile: &Profile) -> Result<FileResult, String> {
     let bytes = match &input.source {
         Source::Stdin => {
             let mut buf = Vec::new();
@@ -293,11 +310,9 @@ fn check_input(input: &Input, profile: &Profile) -> Result<FileResult, String> {
         Source::Missing(why) => Err(std::io::Error::other(why.clone())),
     }
     .map_err(|e| format!("cannot read: {e}"))?;
-    let mut ctx = profile.settings.context();
-    ctx.in_reply_to = profile.in_reply_to.clone();
     let checker = Checker {
         linter: &profile.linter,
-        ctx,
+        ctx: profile.context(),
         library: profile.settings.library.clone().unwrap_or_default(),
     };
     Ok(checker.check_bytes(&input.display, bytes, input.format))

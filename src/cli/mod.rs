@@ -7,6 +7,7 @@ mod init;
 mod inputs;
 mod rules;
 mod serve;
+mod stream;
 mod test_rules;
 
 use args::{Cli, Command};

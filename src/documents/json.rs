@@ -30,13 +30,25 @@ pub(super) fn split_lines(
     source: &str,
     opts: &LibraryOptions,
 ) -> Result<Vec<Document>, ParseError> {
+    split_lines_from(source, opts, 0, true).map(|(docs, _)| docs)
+}
+
+/// JSONL lines that follow `before` non-empty lines of the same file (`at_start`: `source`
+/// is the file's beginning); also returns how many non-empty lines `source` has. Splitting
+/// a file at line ends and the chunks one by one gives the documents of the whole.
+pub(super) fn split_lines_from(
+    source: &str,
+    opts: &LibraryOptions,
+    before: usize,
+    at_start: bool,
+) -> Result<(Vec<Document>, usize), ParseError> {
     let mut items = Vec::new();
     let mut at = 0;
     for line in source.split_inclusive('\n') {
         let mut start = at;
         let end = at + line.trim_end_matches(['\n', '\r']).len();
         at += line.len();
-        if start == 0 && line.starts_with('\u{feff}') {
+        if at_start && start == 0 && line.starts_with('\u{feff}') {
             start = 3;
         }
         if source[start..end].trim().is_empty() {
@@ -59,10 +71,11 @@ pub(super) fn split_lines(
         }
         items.push(node);
     }
-    Ok(records::list(&items, source.len(), opts)?
+    let docs = records::list_from(&items, source.len(), opts, before)?
         .into_iter()
         .map(|r| r.doc)
-        .collect())
+        .collect();
+    Ok((docs, items.len()))
 }
 
 /// Reads JSON values from `src[pos..end]`; offsets are offsets in `src`.

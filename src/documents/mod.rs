@@ -144,6 +144,18 @@ pub fn split(
     }
 }
 
+/// The replies of a piece of a JSONL library that starts at a line start: `before` is the
+/// number of non-empty lines before it, `at_start` whether it is the file's beginning.
+/// Returns the replies (offsets in the piece) and the piece's number of non-empty lines.
+pub fn split_jsonl_piece(
+    piece: &str,
+    options: &LibraryOptions,
+    before: usize,
+    at_start: bool,
+) -> Result<(Vec<Document>, usize), ParseError> {
+    json::split_lines_from(piece, options, before, at_start)
+}
+
 /// A `.txt` reply: a line of its own `webcare-lint: allow …` is a suppression, blanked from
 /// the checked text (offsets stay exact).
 fn text_reply(source: &str) -> Document {

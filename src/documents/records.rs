@@ -307,9 +307,20 @@ pub(super) fn list(
     end: usize,
     opts: &LibraryOptions,
 ) -> Result<Vec<Record>, ParseError> {
+    list_from(items, end, opts, 0)
+}
+
+/// As [`list`], for items that follow `before` others of the same list (their positions,
+/// the fallback ids `#n`, count on from there).
+pub(super) fn list_from(
+    items: &[Node],
+    end: usize,
+    opts: &LibraryOptions,
+    before: usize,
+) -> Result<Vec<Record>, ParseError> {
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        if let Some(doc) = record(item, None, i + 1, opts)? {
+        if let Some(doc) = record(item, None, before + i + 1, opts)? {
             out.push(Record {
                 doc,
                 start: item.start,

@@ -15,6 +15,7 @@ pub use source::SourceFile;
 
 use crate::engine::{Applicability, Severity};
 use serde::Serialize;
+use std::io::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Span {
@@ -86,14 +87,7 @@ impl Default for Report {
 impl Report {
     /// Sorts (path, start, rule) and recounts the summary.
     pub fn finish(&mut self) {
-        self.diagnostics.sort_by(|a, b| {
-            (&a.path, a.span.start, &a.rule, a.span.end).cmp(&(
-                &b.path,
-                b.span.start,
-                &b.rule,
-                b.span.end,
-            ))
-        });
+        Report::sort(&mut self.diagnostics);
         self.failures.sort_by(|a, b| a.path.cmp(&b.path));
         let count = |s| self.diagnostics.iter().filter(|d| d.severity == s).count();
         self.summary.errors = count(Severity::Error);
@@ -120,6 +114,18 @@ impl Report {
         out.flush()
     }
 
+    /// Sorts diagnostics as [`Report::finish`] does: path, start offset, rule, end.
+    pub fn sort(diagnostics: &mut [Diagnostic]) {
+        diagnostics.sort_by(|a, b| {
+            (&a.path, a.span.start, &a.rule, a.span.end).cmp(&(
+                &b.path,
+                b.span.start,
+                &b.rule,
+                b.span.end,
+            ))
+        });
+    }
+
     /// Counts per rule and per commandment, as text.
     pub fn statistics(&self) -> String {
         use std::collections::BTreeMap;
@@ -142,5 +148,126 @@ impl Report {
             out.push_str(&format!("{n:>6}  gebod {g}: {}\n", commandment(g)));
         }
         out
+    }
+}
+
+/// The JSON report written as it goes: diagnostics one by one (already in report order),
+/// failures and the summary at the end. The bytes are those of [`Report::write_json`] for
+/// the same report, without holding it.
+pub struct JsonStream<W: std::io::Write> {
+    out: std::io::BufWriter<W>,
+    any: bool,
+    buf: Vec<u8>,
+}
+
+impl<W: std::io::Write> JsonStream<W> {
+    pub fn new(out: W) -> std::io::Result<Self> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
+        Ok(JsonStream {
+            out,
+            any: false,
+            buf: Vec::new(),
+        })
+    }
+
+    pub fn diagnostic(&mut self, d: &Diagnostic) -> std::io::Result<()> {
+        self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
+        self.any = true;
+        self.nested(d, 4)
+    }
+
+    /// Writes `value` pretty-printed at `indent` spaces, as an element of the report.
+    fn nested(&mut self, value: &impl Serialize, indent: usize) -> std::io::Result<()> {
+        self.buf.clear();
+        serde_json::to_writer_pretty(&mut self.buf, value).map_err(std::io::Error::from)?;
+        let pad = &b"    "[..indent];
+        if indent == 4 {
+            self.out.write_all(pad)?;
+        }
+        // Pretty JSON has no raw line breaks inside strings: every one starts a line.
+        for (i, line) in self.buf.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+                self.out.write_all(pad)?;
+            }
+            self.out.write_all(line)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self, failures: &[Failure], summary: &Summary) -> std::io::Result<()> {
+        self.out.write_all(if self.any {
+            b"\n  ],\n  \"failures\": "
+        } else {
+            b"],\n  \"failures\": "
+        })?;
+        self.nested(&failures, 2)?;
+        self.out.write_all(b",\n  \"summary\": ")?;
+        self.nested(summary, 2)?;
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(start: usize, message: &str) -> Diagnostic {
+        Diagnostic {
+            path: "lib.jsonl".into(),
+            document: Some("#1".into()),
+            rule: "channel/redirect-phone".into(),
+            pack: "channel".into(),
+            gebod: Some(2),
+            severity: Severity::Error,
+            message: message.into(),
+            help: "Help \"hier\"\nmet een regel".into(),
+            span: Span {
+                start,
+                end: start + 3,
+                line: 1,
+                column: start + 1,
+            },
+            text: "Bel".into(),
+            fixes: vec![FixEdit {
+                start,
+                end: start + 3,
+                replacement: "x".into(),
+                applicability: Applicability::Safe,
+            }],
+        }
+    }
+
+    #[test]
+    fn streamed_json_is_byte_for_byte_the_held_report() {
+        for n in 0..3 {
+            let mut report = Report {
+                diagnostics: (0..n).map(|i| diagnostic(i * 10, "Bel “ons”")).collect(),
+                ..Report::default()
+            };
+            if n == 2 {
+                report.failures.push(Failure {
+                    path: "kapot.jsonl".into(),
+                    message: "not valid UTF-8".into(),
+                });
+            }
+            report.summary.files = 3;
+            report.summary.errors = n;
+            let mut held = Vec::new();
+            report.write_json(&mut held).unwrap();
+            let mut streamed = Vec::new();
+            let mut s = JsonStream::new(&mut streamed).unwrap();
+            for d in &report.diagnostics {
+                s.diagnostic(d).unwrap();
+            }
+            s.finish(&report.failures, &report.summary).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(held).unwrap(),
+                "{n} diagnostics"
+            );
+        }
     }
 }
