@@ -6,7 +6,6 @@ use crate::engine::Matcher;
 use crate::engine::rule::RuleRegex;
 use crate::pattern::{First, Phrase};
 use crate::text::{Analysis, Mask};
-use regex::{RegexSet, RegexSetBuilder};
 use std::collections::HashMap as StdHashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -88,7 +87,7 @@ fn word_bit(word: &str) -> u16 {
 pub(crate) struct Builder {
     entries: Vec<Entry>,
     /// Entries by phrase source and skip mask, to share one entry among rules.
-    shared: StdHashMap<(Vec<crate::pattern::Token>, Mask), usize>,
+    shared: HashMap<(Phrase, Mask), usize>,
     regexes: Vec<(u32, RuleRegex, Mask)>,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
@@ -107,7 +106,7 @@ impl Builder {
             return slot;
         }
         for p in &m.phrases {
-            let key = (p.tokens().to_vec(), skip);
+            let key = (p.clone(), skip);
             if let Some(&e) = self.shared.get(&key) {
                 self.entries[e].slots.push(slot);
                 continue;
@@ -133,6 +132,33 @@ impl Builder {
     }
 
     pub fn finish(self) -> Index {
+        let WordIndex {
+            by_word,
+            by_prefix,
+            prefix_lens,
+            by_suffix,
+            suffix_lens,
+            numeric,
+            wild,
+        } = self.words();
+        Index {
+            entries: self.entries,
+            by_word,
+            by_prefix,
+            prefix_lens,
+            by_suffix,
+            suffix_lens,
+            numeric,
+            wild,
+            regexes: self.regexes,
+            owners: self.owners,
+            lazy: self.lazy,
+            lazy_skip: self.lazy_skip,
+        }
+    }
+
+    /// The word index of the entries.
+    fn words(&self) -> WordIndex {
         let mut by_word: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut by_prefix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut by_suffix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
@@ -165,19 +191,7 @@ impl Builder {
         }
         numeric.dedup();
         wild.dedup();
-        let regex_set = if self.regexes.is_empty() {
-            None
-        } else {
-            // Same flags as each rule regex (see packs::compile), or the prefilter would
-            // drop matches the regex itself accepts.
-            RegexSetBuilder::new(self.regexes.iter().map(|(_, r, _)| r.as_str()))
-                .case_insensitive(true)
-                .size_limit(1 << 24)
-                .build()
-                .ok()
-        };
-        Index {
-            entries: self.entries,
+        WordIndex {
             by_word,
             by_prefix,
             prefix_lens,
@@ -185,13 +199,19 @@ impl Builder {
             suffix_lens,
             numeric,
             wild,
-            regexes: self.regexes,
-            regex_set,
-            owners: self.owners,
-            lazy: self.lazy,
-            lazy_skip: self.lazy_skip,
         }
     }
+}
+
+/// Entries by how their phrases can start.
+struct WordIndex {
+    by_word: HashMap<Box<str>, Vec<u32>>,
+    by_prefix: HashMap<Box<str>, Vec<u32>>,
+    prefix_lens: Vec<usize>,
+    by_suffix: HashMap<Box<str>, Vec<u32>>,
+    suffix_lens: Vec<usize>,
+    numeric: Vec<u32>,
+    wild: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -206,8 +226,8 @@ pub(crate) struct Index {
     /// Phrases starting with `<num>`: tried only at words with a digit.
     numeric: Vec<u32>,
     wild: Vec<u32>,
+    /// Raw regexes, each tried only when the reply has one of the literals it needs.
     regexes: Vec<(u32, RuleRegex, Mask)>,
-    regex_set: Option<RegexSet>,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
     lazy_skip: HashMap<u32, Mask>,
@@ -288,10 +308,12 @@ impl Index {
             wild.iter()
                 .for_each(|&e| push(&self.entries[e as usize], i));
         }
-        if let Some(set) = &self.regex_set {
-            for k in set.matches(a.text).iter() {
-                let (slot, re, skip) = &self.regexes[k];
-                regex_hits(a, re, *slot, *skip, &mut hits);
+        if !self.regexes.is_empty() {
+            let lower = a.text.to_ascii_lowercase();
+            for (slot, re, skip) in &self.regexes {
+                if re.may_match(&lower) {
+                    regex_hits(a, re, *slot, *skip, &mut hits);
+                }
             }
         }
         normalize(hits)
@@ -330,7 +352,9 @@ impl Index {
                 }
             }
             for re in &m.regexes {
-                regex_hits(a, re, *slot, skip, &mut hits);
+                if re.may_match(&a.text.to_ascii_lowercase()) {
+                    regex_hits(a, re, *slot, skip, &mut hits);
+                }
             }
         }
         if hits.len() == before {

@@ -3,6 +3,7 @@
 
 mod eval;
 mod index;
+pub(crate) mod literals;
 pub mod rule;
 mod select;
 
@@ -126,6 +127,7 @@ impl Linter {
             .enumerate()
             .map(|(i, r)| eval::Slots::register(i, r, &mut builder))
             .collect();
+        let index = builder.finish();
         let natives = rules
             .iter()
             .enumerate()
@@ -136,7 +138,7 @@ impl Linter {
             rules,
             known: Default::default(),
             slots,
-            index: builder.finish(),
+            index,
             allow: Vec::new(),
             natives,
         }

@@ -64,6 +64,8 @@ impl Applicability {
 pub struct RuleRegex {
     source: Box<str>,
     compiled: std::sync::OnceLock<Regex>,
+    /// Strings (lowercase) one of which every match contains (see `engine::literals`).
+    needs: Option<std::sync::Arc<[Box<str>]>>,
 }
 
 impl RuleRegex {
@@ -76,15 +78,30 @@ impl RuleRegex {
     }
 
     /// A regex whose syntax has been checked; `compiled` when it already is.
-    pub fn new(source: &str, compiled: Option<Regex>) -> RuleRegex {
+    pub fn new(source: &str, compiled: Option<Regex>, hir: &regex_syntax::hir::Hir) -> RuleRegex {
         let cell = std::sync::OnceLock::new();
         if let Some(re) = compiled {
             let _ = cell.set(re);
         }
+        let needs = super::literals::required(hir).map(|strings| {
+            strings
+                .into_iter()
+                .map(|s| String::from_utf8_lossy(&s).into())
+                .collect()
+        });
         RuleRegex {
             source: source.into(),
             compiled: cell,
+            needs,
         }
+    }
+
+    /// Whether the regex can match a text, given the text ASCII-lowercased: false when the
+    /// text has none of the strings every match contains.
+    pub fn may_match(&self, lower: &str) -> bool {
+        self.needs
+            .as_ref()
+            .is_none_or(|n| n.iter().any(|s| lower.contains(&**s)))
     }
 
     pub fn as_str(&self) -> &str {

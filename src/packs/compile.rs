@@ -226,7 +226,7 @@ impl Compiler<'_> {
             } else {
                 None
             };
-            m.regexes.push(RuleRegex::new(r.get_ref(), compiled));
+            m.regexes.push(RuleRegex::new(r.get_ref(), compiled, &hir));
         }
         m
     }

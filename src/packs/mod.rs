@@ -59,8 +59,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// Parses the built-in packs. Their examples are checked by `cargo test` and `test-rules`,
 /// not at every start.
 pub fn builtin() -> Result<Vec<Pack>, PackError> {
+    use rayon::prelude::*;
+    // Both cores: parsing the packs is most of a one-draft run's start-up.
     BUILTIN
-        .iter()
+        .par_iter()
         .map(|(path, src)| parse_pack_with(path, Arc::from(*src), false))
         .collect()
 }

@@ -52,9 +52,25 @@ pub enum First {
 pub struct Phrase {
     /// Shared: the index and the rules hold the same compiled phrase.
     tokens: std::sync::Arc<[Token]>,
-    /// Whether a match spans at most [`MAX_SPAN`] words, so that [`reach`] can rule out a
-    /// start before the backtracking matcher runs.
-    bounded: bool,
+    /// Whether [`reach`] rules out a start before the backtracking matcher runs: for phrases
+    /// with gaps or several optional parts (where backtracking could try many combinations)
+    /// that span at most [`MAX_SPAN`] words.
+    guarded: bool,
+}
+
+/// Phrases are equal when they match the same (their compiled tokens are equal).
+impl PartialEq for Phrase {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.tokens, &other.tokens) || self.tokens == other.tokens
+    }
+}
+
+impl Eq for Phrase {}
+
+impl std::hash::Hash for Phrase {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.tokens.hash(state);
+    }
 }
 
 /// A phrase match: word indices `[first, last)` and the byte span they cover.
@@ -97,7 +113,7 @@ impl Phrase {
             });
         }
         Ok(Phrase {
-            bounded: max_len(&tokens) <= MAX_SPAN,
+            guarded: max_len(&tokens) <= MAX_SPAN && branchy(&tokens),
             tokens: tokens.into(),
         })
     }
@@ -129,11 +145,6 @@ impl Phrase {
         best
     }
 
-    /// The compiled tokens (to tell identical phrases apart from different ones).
-    pub(crate) fn tokens(&self) -> &[Token] {
-        &self.tokens
-    }
-
     /// The word part a phrase starts with when its first word is `*part*`.
     pub fn first_infix(&self) -> Option<&str> {
         match self.tokens.first() {
@@ -162,7 +173,7 @@ impl Phrase {
         // Whether any match starts here is answered in time linear in the phrase; only then
         // does the backtracking matcher look for the preferred one (optional words taken,
         // gaps short), which could otherwise try every combination of options and gaps.
-        if self.bounded && reach(&self.tokens, 1, i, &env) == 0 {
+        if self.guarded && reach(&self.tokens, 1, i, &env) == 0 {
             return None;
         }
         let last = go(&self.tokens, None, i, &env)?;
@@ -318,6 +329,25 @@ fn bits(mut set: u64) -> impl Iterator<Item = usize> {
             p
         })
     })
+}
+
+/// Whether backtracking over `seq` can branch much: a gap, or two or more optional parts.
+fn branchy(seq: &[Token]) -> bool {
+    let mut options = 0;
+    for tok in seq {
+        match tok {
+            Token::Gap(_) => return true,
+            Token::Opt(seqs) => {
+                options += 1;
+                if seqs.iter().any(|s| branchy(s)) {
+                    return true;
+                }
+            }
+            Token::Alt(seqs) if seqs.iter().any(|s| branchy(s)) => return true,
+            _ => {}
+        }
+    }
+    options >= 2
 }
 
 /// The most words a match of `seq` can span.
@@ -498,7 +528,7 @@ mod tests {
         ];
         for p in phrases {
             let phrase = Phrase::parse(p).unwrap();
-            assert!(phrase.bounded);
+            assert!(max_len(&phrase.tokens) <= MAX_SPAN);
             for t in texts {
                 let a = Analysis::new(t);
                 for i in 0..a.words.len() {

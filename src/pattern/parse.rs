@@ -167,10 +167,15 @@ impl Parser<'_> {
         let prefix = literal.len() > 1 && literal.ends_with('*');
         let suffix = literal.len() > 1 && literal.starts_with('*');
         let core = literal.trim_matches('*');
-        let words: Vec<&str> = core
-            .split_word_bounds()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .collect();
+        // Most literals are one plain word: no need for word segmentation.
+        let words: Vec<&str> =
+            if !core.is_empty() && core.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                vec![core]
+            } else {
+                core.split_word_bounds()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .collect()
+            };
         if words.is_empty() || core.contains('*') {
             return Err(self.error(
                 literal.len(),

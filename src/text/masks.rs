@@ -67,6 +67,12 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("placeholder pattern is valid")
 });
 
+/// Compiles the patterns now (they are compiled once, on first use).
+pub fn prepare() {
+    LazyLock::force(&URL);
+    LazyLock::force(&PLACEHOLDER);
+}
+
 /// All ignorable spans of `text`, sorted by start.
 pub fn find(text: &str) -> Vec<(usize, usize, Mask)> {
     let mut out = Vec::new();

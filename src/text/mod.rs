@@ -7,6 +7,12 @@ mod masks;
 pub use fold::{fold, fold_into};
 pub use masks::Mask;
 
+/// Compiles what analysing a reply needs, ahead of the first reply: a one-draft run calls
+/// this on a second thread while the packs load.
+pub fn prepare() {
+    masks::prepare();
+}
+
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One word of a reply.
