@@ -82,7 +82,12 @@ fn profile(settings: Settings, config: Option<&Config>) -> Result<Profile, CliEr
         select: settings.select.clone().unwrap_or_default(),
         ignore: settings.ignore.clone().unwrap_or_default(),
     };
-    let linter = Linter::new(&packs, &selection)
+    // Meanwhile the other core compiles the patterns every reply's analysis needs.
+    let (linter, ()) = rayon::join(
+        || Linter::new(&packs, &selection),
+        webcare_lint::text::prepare,
+    );
+    let linter = linter
         .map_err(|e| Box::new(e) as CliError)?
         .with_allow(settings.allow.clone());
     Ok(Profile {
@@ -93,8 +98,6 @@ fn profile(settings: Settings, config: Option<&Config>) -> Result<Profile, CliEr
 }
 
 pub fn run(args: CheckArgs) -> Result<u8, CliError> {
-    // The other core compiles the text patterns while this one loads the packs.
-    std::thread::spawn(webcare_lint::text::prepare);
     let config = load_config(args.config.as_deref())?;
     let flags = flag_settings(&args, config.as_ref());
     let in_reply_to = read_in_reply_to(args.in_reply_to.as_deref())?;

@@ -310,10 +310,21 @@ impl Index {
         }
         if !self.regexes.is_empty() {
             let lower = a.text.to_ascii_lowercase();
-            for (slot, re, skip) in &self.regexes {
-                if re.may_match(&lower) {
-                    regex_hits(a, re, *slot, *skip, &mut hits);
-                }
+            let live: Vec<&(u32, RuleRegex, Mask)> = self
+                .regexes
+                .iter()
+                .filter(|(_, re, _)| re.may_match(&lower))
+                .collect();
+            // The first reply (a one-draft run's only one) compiles the regexes it needs:
+            // on both cores.
+            if live.iter().filter(|(_, re, _)| !re.is_compiled()).count() > 1 {
+                use rayon::prelude::*;
+                live.par_iter().for_each(|(_, re, _)| {
+                    re.get();
+                });
+            }
+            for (slot, re, skip) in live {
+                regex_hits(a, re, *slot, *skip, &mut hits);
             }
         }
         normalize(hits)

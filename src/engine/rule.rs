@@ -108,6 +108,10 @@ impl RuleRegex {
         &self.source
     }
 
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
     pub fn get(&self) -> &Regex {
         self.compiled.get_or_init(|| {
             // Validated at load (syntax, and size for packs from files); built-in packs are

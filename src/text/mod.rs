@@ -7,8 +7,8 @@ mod masks;
 pub use fold::{fold, fold_into};
 pub use masks::Mask;
 
-/// Compiles what analysing a reply needs, ahead of the first reply: a one-draft run calls
-/// this on a second thread while the packs load.
+/// Compiles what analysing a reply needs, ahead of the first reply: `check` calls this on
+/// the other core while it builds the linter.
 pub fn prepare() {
     masks::prepare();
 }
