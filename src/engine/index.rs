@@ -1,6 +1,6 @@
 //! One pass over a reply's words for all phrases of all active rules: phrases are indexed by
 //! the words they can start with, so a word only tries the few phrases that may start there.
-//! Raw regexes are gated by one `RegexSet` pass.
+//! Raw regexes are tried only in replies that contain one of the literals they need.
 
 use crate::engine::Matcher;
 use crate::engine::rule::RuleRegex;
