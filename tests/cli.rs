@@ -1,7 +1,7 @@
 //! The binary as users run it: exit codes, stdin, JSON shape, selection, failures.
 
 mod common;
-use common::scratch;
+use common::{json, rules_of, scratch};
 
 use serde_json::Value;
 use std::io::Write;
@@ -42,10 +42,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
 }
 
 #[test]
@@ -184,13 +180,7 @@ fn select_and_ignore_by_rule_pack_and_gebod() {
         let mut a = vec!["check", "--format", "json", "--fail-on", "never"];
         a.extend_from_slice(args);
         a.push("-");
-        let v = json(&run(&a, Some(both)));
-        v["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["rule"].as_str().unwrap().to_string())
-            .collect()
+        rules_of(&json(&run(&a, Some(both))))
     };
     assert_eq!(rules(&[]), ["channel/redirect-phone", "register/mixed"]);
     assert_eq!(rules(&["--select", "g2"]), ["channel/redirect-phone"]);

@@ -1,7 +1,7 @@
 //! Config discovery and layering, suppression with reasons, baselines and the walker.
 
 mod common;
-use common::scratch;
+use common::{json, rules_of, scratch};
 
 use serde_json::Value;
 use std::path::Path;
@@ -14,25 +14,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
-}
-
-fn rules_of(v: &Value) -> Vec<String> {
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap().to_string())
-        .collect()
 }
 
 const PHONE: &str = "Bel ons even, dan helpen we je.\n";

@@ -132,33 +132,6 @@ impl Builder {
     }
 
     pub fn finish(self) -> Index {
-        let WordIndex {
-            by_word,
-            by_prefix,
-            prefix_lens,
-            by_suffix,
-            suffix_lens,
-            numeric,
-            wild,
-        } = self.words();
-        Index {
-            entries: self.entries,
-            by_word,
-            by_prefix,
-            prefix_lens,
-            by_suffix,
-            suffix_lens,
-            numeric,
-            wild,
-            regexes: self.regexes,
-            owners: self.owners,
-            lazy: self.lazy,
-            lazy_skip: self.lazy_skip,
-        }
-    }
-
-    /// The word index of the entries.
-    fn words(&self) -> WordIndex {
         let mut by_word: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut by_prefix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut by_suffix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
@@ -191,7 +164,8 @@ impl Builder {
         }
         numeric.dedup();
         wild.dedup();
-        WordIndex {
+        Index {
+            entries: self.entries,
             by_word,
             by_prefix,
             prefix_lens,
@@ -199,19 +173,12 @@ impl Builder {
             suffix_lens,
             numeric,
             wild,
+            regexes: self.regexes,
+            owners: self.owners,
+            lazy: self.lazy,
+            lazy_skip: self.lazy_skip,
         }
     }
-}
-
-/// Entries by how their phrases can start.
-struct WordIndex {
-    by_word: HashMap<Box<str>, Vec<u32>>,
-    by_prefix: HashMap<Box<str>, Vec<u32>>,
-    prefix_lens: Vec<usize>,
-    by_suffix: HashMap<Box<str>, Vec<u32>>,
-    suffix_lens: Vec<usize>,
-    numeric: Vec<u32>,
-    wild: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -340,6 +307,7 @@ impl Index {
     ) -> Vec<Hit> {
         let mut hits = hits;
         let before = hits.len();
+        let mut lower: Option<String> = None;
         for (slot, at) in requests {
             let (Some(m), Some(&skip)) = (self.lazy.get(slot), self.lazy_skip.get(slot)) else {
                 continue;
@@ -363,7 +331,8 @@ impl Index {
                 }
             }
             for re in &m.regexes {
-                if re.may_match(&a.text.to_ascii_lowercase()) {
+                let lower = lower.get_or_insert_with(|| a.text.to_ascii_lowercase());
+                if re.may_match(lower) {
                     regex_hits(a, re, *slot, skip, &mut hits);
                 }
             }

@@ -174,17 +174,16 @@ impl<W: std::io::Write> JsonStream<W> {
     pub fn diagnostic(&mut self, d: &Diagnostic) -> std::io::Result<()> {
         self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
         self.any = true;
+        self.out.write_all(b"    ")?;
         self.nested(d, 4)
     }
 
-    /// Writes `value` pretty-printed at `indent` spaces, as an element of the report.
+    /// Writes `value` pretty-printed, its lines after the first indented by `indent` spaces,
+    /// as it stands nested in the report.
     fn nested(&mut self, value: &impl Serialize, indent: usize) -> std::io::Result<()> {
         self.buf.clear();
         serde_json::to_writer_pretty(&mut self.buf, value).map_err(std::io::Error::from)?;
         let pad = &b"    "[..indent];
-        if indent == 4 {
-            self.out.write_all(pad)?;
-        }
         // Pretty JSON has no raw line breaks inside strings: every one starts a line.
         for (i, line) in self.buf.split(|&b| b == b'\n').enumerate() {
             if i > 0 {

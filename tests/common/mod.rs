@@ -1,8 +1,32 @@
-//! Shared by the integration tests: a scratch directory per test, and the true/false
-//! positive counts of the accuracy tests. Each test binary uses part of it.
+//! Shared by the integration tests: a scratch directory per test, reading a JSON report,
+//! and the true/false positive counts of the accuracy tests. Each test binary uses part of
+//! it.
 #![allow(dead_code)]
 
+use serde_json::Value;
 use std::path::PathBuf;
+use std::process::Output;
+
+/// A run's stdout as JSON; says what was printed when it is not.
+pub fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+/// The rule ids of a JSON report's diagnostics, in report order.
+pub fn rules_of(v: &Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
 
 /// A fresh, empty directory for one test (the process id keeps parallel runs apart).
 pub fn scratch(name: &str) -> PathBuf {
