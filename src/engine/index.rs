@@ -1,13 +1,17 @@
 //! One pass over a reply's words for all phrases of all active rules: phrases are indexed by
-//! the words they can start with, so a word only tries the few phrases that may start there.
-//! Raw regexes are tried only in replies that contain one of the literals they need.
+//! the words they can start with, so a word only tries the few phrases that may start there,
+//! and only when the reply has the other words the phrase needs. What a word may start is
+//! worked out once per distinct word and kept (per thread). Raw regexes are tried only in
+//! replies that contain one of the literals they need.
 
 use crate::engine::Matcher;
 use crate::engine::rule::RuleRegex;
 use crate::pattern::{First, Phrase};
 use crate::text::{Analysis, Mask};
+use std::cell::RefCell;
 use std::collections::HashMap as StdHashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The index's keys are the packs' own words, not attacker-chosen: a fast multiplicative
 /// hash (as rustc's FxHash) instead of SipHash, which dominated lookups per word.
@@ -50,44 +54,87 @@ struct Entry {
     slots: Vec<u32>,
     phrase: Phrase,
     skip: Mask,
-    /// Bloom bits of the words one of which every match needs besides its first (see
-    /// [`Phrase::required_words`]); empty when there are none to test.
-    needs: Box<[u16]>,
+    /// Sets of vocabulary ids, smallest first: the phrase is tried in a reply only when each
+    /// set has a word in it (see [`Phrase::required_words`]).
+    needs: Box<[Box<[u32]>]>,
 }
 
-/// The words of a reply as a 1024-bit Bloom filter: "is this word in the reply?" answered
-/// with one bit test, false positives costing only a phrase tried in vain.
-struct Words([u64; 16]);
+impl Entry {
+    fn possible(&self, present: &[u64]) -> bool {
+        self.needs.iter().all(|set| {
+            set.iter()
+                .any(|&v| present[v as usize >> 6] & (1 << (v & 63)) != 0)
+        })
+    }
+}
 
-impl Words {
-    fn new(a: &Analysis) -> Words {
-        let mut bits = [0u64; 16];
-        for i in 0..a.words.len() {
-            let b = word_bit(a.folded(i));
-            bits[b as usize >> 6] |= 1 << (b & 63);
+/// What a (folded) word can do: be one of the phrases' literal words, start phrases.
+#[derive(Debug, Default)]
+struct WordInfo {
+    /// Its id in the vocabulary of required words.
+    vocab: Option<u32>,
+    /// The entries that may start at it, ascending.
+    starts: Box<[u32]>,
+}
+
+/// Distinct words seen by this thread, with what they can do in one index: Dutch replies
+/// repeat a few thousand words, so a word's candidates are one lookup instead of one per
+/// prefix and suffix length.
+struct WordCache {
+    index: u64,
+    ids: HashMap<Box<str>, u32>,
+    infos: Vec<WordInfo>,
+    /// Per reply, reused: the info of each word, the vocabulary present, and per entry
+    /// whether the reply has what it needs (0: not yet known, 1: yes, 2: no).
+    words: Vec<u32>,
+    present: Vec<u64>,
+    state: Vec<u8>,
+    /// Infos of words that did not fit the cache, for this reply only.
+    overflow: Vec<WordInfo>,
+}
+
+/// The most distinct words a thread keeps (a few MiB); later new words are looked up each time.
+const CACHE_WORDS: usize = 1 << 15;
+
+/// Marks a word index into [`WordCache::overflow`].
+const OVERFLOW: u32 = 1 << 31;
+
+impl WordCache {
+    fn new(index: u64) -> WordCache {
+        WordCache {
+            index,
+            ids: HashMap::default(),
+            infos: Vec::new(),
+            words: Vec::new(),
+            present: Vec::new(),
+            state: Vec::new(),
+            overflow: Vec::new(),
         }
-        Words(bits)
     }
 
-    fn any(&self, needs: &[u16]) -> bool {
-        needs.is_empty()
-            || needs
-                .iter()
-                .any(|&b| self.0[b as usize >> 6] & (1 << (b & 63)) != 0)
+    fn info(&self, id: u32) -> &WordInfo {
+        if id & OVERFLOW != 0 {
+            &self.overflow[(id & !OVERFLOW) as usize]
+        } else {
+            &self.infos[id as usize]
+        }
     }
 }
 
-fn word_bit(word: &str) -> u16 {
-    let mut h = FastHasher::default();
-    h.write(word.as_bytes());
-    (h.finish() >> 54) as u16
+thread_local! {
+    static CACHE: RefCell<WordCache> = RefCell::new(WordCache::new(0));
 }
+
+/// Distinguishes indexes, for the per-thread cache (0: none).
+static NEXT_INDEX: AtomicU64 = AtomicU64::new(1);
 
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
     entries: Vec<Entry>,
     /// Entries by phrase source and skip mask, to share one entry among rules.
     shared: HashMap<(Phrase, Mask), usize>,
+    /// The words entries require, numbered.
+    vocab: HashMap<Box<str>, u32>,
     regexes: Vec<(u32, RuleRegex, Mask)>,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
@@ -114,9 +161,15 @@ impl Builder {
             self.shared.insert(key, self.entries.len());
             let needs = p
                 .required_words()
-                .unwrap_or_default()
-                .iter()
-                .map(|w| word_bit(w))
+                .into_iter()
+                .map(|set| {
+                    set.into_iter()
+                        .map(|w| {
+                            let next = self.vocab.len() as u32;
+                            *self.vocab.entry(w).or_insert(next)
+                        })
+                        .collect()
+                })
                 .collect();
             self.entries.push(Entry {
                 slots: vec![slot],
@@ -135,16 +188,18 @@ impl Builder {
         let mut by_word: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut by_prefix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut by_suffix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+        let mut infix = Vec::new();
         let mut numeric = Vec::new();
-        let mut wild = Vec::new();
+        let mut any = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             for first in e.phrase.firsts() {
                 match first {
                     First::Word(w) => by_word.entry(w).or_default().push(i as u32),
                     First::Prefix(p) => by_prefix.entry(p).or_default().push(i as u32),
                     First::Suffix(x) => by_suffix.entry(x).or_default().push(i as u32),
+                    First::Infix(x) => infix.push((x, i as u32)),
                     First::Number => numeric.push(i as u32),
-                    First::Wild => wild.push(i as u32),
+                    First::Any => any.push(i as u32),
                 }
             }
         }
@@ -163,16 +218,20 @@ impl Builder {
             list.dedup();
         }
         numeric.dedup();
-        wild.dedup();
+        any.dedup();
         Index {
+            id: NEXT_INDEX.fetch_add(1, Ordering::Relaxed),
             entries: self.entries,
+            vocab: self.vocab,
             by_word,
             by_prefix,
             prefix_lens,
             by_suffix,
             suffix_lens,
+            infix,
             numeric,
-            wild,
+            any,
+            literals: Literals::new(&self.regexes),
             regexes: self.regexes,
             owners: self.owners,
             lazy: self.lazy,
@@ -183,18 +242,24 @@ impl Builder {
 
 #[derive(Debug)]
 pub(crate) struct Index {
+    id: u64,
     entries: Vec<Entry>,
+    vocab: HashMap<Box<str>, u32>,
     by_word: HashMap<Box<str>, Vec<u32>>,
     by_prefix: HashMap<Box<str>, Vec<u32>>,
     prefix_lens: Vec<usize>,
     /// Phrases starting with a word family by ending (`*klantenservice`), by that ending.
     by_suffix: HashMap<Box<str>, Vec<u32>>,
     suffix_lens: Vec<usize>,
+    /// Phrases starting with a word part (`*vervelend*`).
+    infix: Vec<(Box<str>, u32)>,
     /// Phrases starting with `<num>`: tried only at words with a digit.
     numeric: Vec<u32>,
-    wild: Vec<u32>,
+    /// Phrases starting with `<any>`.
+    any: Vec<u32>,
     /// Raw regexes, each tried only when the reply has one of the literals it needs.
     regexes: Vec<(u32, RuleRegex, Mask)>,
+    literals: Literals,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
     lazy_skip: HashMap<u32, Mask>,
@@ -209,78 +274,19 @@ impl Index {
     /// All hits in `a`, sorted by slot then start; within a slot, overlapping hits are
     /// reduced to the earliest (and then longest).
     pub fn hits(&self, a: &Analysis) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        let words = Words::new(a);
-        // A phrase starting with a word part (`*vervelend*`) would be tried at every word:
-        // first ask whether the part occurs in the reply's folded words at all.
-        let wild: Vec<u32> = self
-            .wild
-            .iter()
-            .copied()
-            .filter(|&e| {
-                self.entries[e as usize]
-                    .phrase
-                    .first_infix()
-                    .is_none_or(|part| a.folded_text().contains(part))
-            })
-            .collect();
-        let mut push = |e: &Entry, i: usize| {
-            if !words.any(&e.needs) {
-                return;
-            }
-            if let Some(m) = e.phrase.match_at(a, i, e.skip) {
-                hits.extend(e.slots.iter().map(|&slot| Hit {
-                    slot,
-                    first: m.first as u32,
-                    last: m.last as u32,
-                    start: m.start,
-                    end: m.end,
-                }));
-            }
-        };
-        for i in 0..a.words.len() {
-            let w = a.folded(i);
-            if let Some(list) = self.by_word.get(w) {
-                list.iter()
-                    .for_each(|&e| push(&self.entries[e as usize], i));
-            }
-            for &len in &self.prefix_lens {
-                if len > w.len() {
-                    break;
-                }
-                if w.is_char_boundary(len) {
-                    if let Some(list) = self.by_prefix.get(&w[..len]) {
-                        list.iter()
-                            .for_each(|&e| push(&self.entries[e as usize], i));
-                    }
-                }
-            }
-            for &len in &self.suffix_lens {
-                if len > w.len() {
-                    break;
-                }
-                let at = w.len() - len;
-                if w.is_char_boundary(at) {
-                    if let Some(list) = self.by_suffix.get(&w[at..]) {
-                        list.iter()
-                            .for_each(|&e| push(&self.entries[e as usize], i));
-                    }
-                }
-            }
-            if w.bytes().any(|b| b.is_ascii_digit()) {
-                self.numeric
-                    .iter()
-                    .for_each(|&e| push(&self.entries[e as usize], i));
-            }
-            wild.iter()
-                .for_each(|&e| push(&self.entries[e as usize], i));
-        }
+        let mut hits = CACHE.with(|cache| match cache.try_borrow_mut() {
+            Ok(mut cache) => self.phrase_hits(a, &mut cache),
+            // Only if a caller nests checks on one thread: no sharing then.
+            Err(_) => self.phrase_hits(a, &mut WordCache::new(self.id)),
+        });
         if !self.regexes.is_empty() {
-            let lower = a.text.to_ascii_lowercase();
+            let found = self.literals.find(a.text);
             let live: Vec<&(u32, RuleRegex, Mask)> = self
                 .regexes
                 .iter()
-                .filter(|(_, re, _)| re.may_match(&lower))
+                .zip(&self.literals.needs)
+                .filter(|(_, needs)| needs.as_ref().is_none_or(|n| found.any(n)))
+                .map(|(r, _)| r)
                 .collect();
             // The first reply (a one-draft run's only one) compiles the regexes it needs:
             // on both cores.
@@ -295,6 +301,108 @@ impl Index {
             }
         }
         normalize(hits)
+    }
+
+    /// What word `w` can do in this index.
+    fn word_info(&self, w: &str) -> WordInfo {
+        let mut starts: Vec<u32> = Vec::new();
+        if let Some(list) = self.by_word.get(w) {
+            starts.extend(list);
+        }
+        for &len in &self.prefix_lens {
+            if len > w.len() {
+                break;
+            }
+            if let Some(list) = w.get(..len).and_then(|p| self.by_prefix.get(p)) {
+                starts.extend(list);
+            }
+        }
+        for &len in &self.suffix_lens {
+            if len > w.len() {
+                break;
+            }
+            if let Some(list) = w.get(w.len() - len..).and_then(|x| self.by_suffix.get(x)) {
+                starts.extend(list);
+            }
+        }
+        starts.extend(
+            self.infix
+                .iter()
+                .filter(|(part, _)| w.contains(&**part))
+                .map(|&(_, e)| e),
+        );
+        if w.bytes().any(|b| b.is_ascii_digit()) {
+            starts.extend(&self.numeric);
+        }
+        starts.extend(&self.any);
+        starts.sort_unstable();
+        starts.dedup();
+        WordInfo {
+            vocab: self.vocab.get(w).copied(),
+            starts: starts.into(),
+        }
+    }
+
+    /// The phrase hits in `a` (unsorted).
+    fn phrase_hits(&self, a: &Analysis, cache: &mut WordCache) -> Vec<Hit> {
+        if cache.index != self.id {
+            *cache = WordCache::new(self.id);
+        }
+        let cache = &mut *cache;
+        cache.overflow.clear();
+        cache.words.clear();
+        cache.present.clear();
+        cache.present.resize(self.vocab.len().div_ceil(64), 0);
+        for i in 0..a.words.len() {
+            let w = a.folded(i);
+            let id = match cache.ids.get(w) {
+                Some(&id) => id,
+                None if cache.infos.len() < CACHE_WORDS => {
+                    let id = cache.infos.len() as u32;
+                    cache.infos.push(self.word_info(w));
+                    cache.ids.insert(w.into(), id);
+                    id
+                }
+                None => {
+                    cache.overflow.push(self.word_info(w));
+                    (cache.overflow.len() - 1) as u32 | OVERFLOW
+                }
+            };
+            if let Some(v) = cache.info(id).vocab {
+                cache.present[v as usize >> 6] |= 1 << (v & 63);
+            }
+            cache.words.push(id);
+        }
+        cache.state.clear();
+        cache.state.resize(self.entries.len(), 0);
+        let mut hits = Vec::new();
+        for (i, &id) in cache.words.iter().enumerate() {
+            let starts = if id & OVERFLOW != 0 {
+                &cache.overflow[(id & !OVERFLOW) as usize].starts
+            } else {
+                &cache.infos[id as usize].starts
+            };
+            for &e in starts.iter() {
+                let entry = &self.entries[e as usize];
+                let state = &mut cache.state[e as usize];
+                if *state == 0 {
+                    *state = if entry.possible(&cache.present) { 1 } else { 2 };
+                }
+                if *state == 2 {
+                    continue;
+                }
+                if let Some(m) = entry.phrase.match_at(a, i, entry.skip) {
+                    hits.extend(entry.slots.iter().map(|&slot| Hit {
+                        slot,
+                        first: m.first as u32,
+                        last: m.last as u32,
+                        start: m.start,
+                        end: m.end,
+                    }));
+                }
+            }
+        }
+        hits
     }
 
     /// The hits of lazy `slots` (exceptions, companions) in `a`, added to `hits`, which stay
@@ -341,6 +449,66 @@ impl Index {
             return hits;
         }
         normalize(hits)
+    }
+}
+
+/// The literal strings the regexes need, found in one pass over a reply.
+#[derive(Debug)]
+struct Literals {
+    /// All strings (ASCII case ignored), numbered by pattern id.
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// Per regex: the ids of the strings one of which it needs (`None`: no test).
+    needs: Vec<Option<Box<[u32]>>>,
+}
+
+/// The strings a reply contains, by id.
+struct Found(Vec<u64>);
+
+impl Found {
+    fn any(&self, ids: &[u32]) -> bool {
+        ids.iter()
+            .any(|&i| self.0[i as usize >> 6] & (1 << (i & 63)) != 0)
+    }
+}
+
+impl Literals {
+    fn new(regexes: &[(u32, RuleRegex, Mask)]) -> Literals {
+        let mut ids: HashMap<&str, u32> = HashMap::default();
+        let mut strings: Vec<&str> = Vec::new();
+        let needs = regexes
+            .iter()
+            .map(|(_, re, _)| {
+                re.needs().map(|n| {
+                    n.iter()
+                        .map(|s| {
+                            *ids.entry(s).or_insert_with(|| {
+                                strings.push(s);
+                                strings.len() as u32 - 1
+                            })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let automaton = (!strings.is_empty()).then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&strings)
+                .expect("regex literals are few and short")
+        });
+        Literals { automaton, needs }
+    }
+
+    fn find(&self, text: &str) -> Found {
+        let Some(ac) = &self.automaton else {
+            return Found(Vec::new());
+        };
+        let mut found = Found(vec![0; ac.patterns_len().div_ceil(64)]);
+        for m in ac.find_overlapping_iter(text) {
+            let i = m.pattern().as_usize();
+            found.0[i >> 6] |= 1 << (i & 63);
+        }
+        found
     }
 }
 

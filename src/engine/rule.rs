@@ -108,6 +108,11 @@ impl RuleRegex {
         &self.source
     }
 
+    /// The strings (lowercase) one of which every match contains, when known.
+    pub fn needs(&self) -> Option<&[Box<str>]> {
+        self.needs.as_deref()
+    }
+
     pub fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
     }

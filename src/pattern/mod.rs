@@ -41,10 +41,12 @@ pub enum First {
     Word(Box<str>),
     Prefix(Box<str>),
     Suffix(Box<str>),
+    /// A word containing a part (`*part*`).
+    Infix(Box<str>),
     /// A word with a digit.
     Number,
-    /// Anything (a suffix, a class): must be tried at every word.
-    Wild,
+    /// Any word (`<any>`).
+    Any,
 }
 
 /// A compiled phrase.
@@ -130,27 +132,14 @@ impl Phrase {
         walk(&self.tokens, word)
     }
 
-    /// Words of which at least one stands in every match, besides where the match starts:
-    /// a cheap test that rules a phrase out for a reply without any of them. `None` when no
-    /// such small set exists (the phrase is one word, or only families and gaps follow it).
-    pub fn required_words(&self) -> Option<Vec<Box<str>>> {
-        let mut best: Option<Vec<Box<str>>> = None;
-        for tok in self.tokens.iter().skip(1) {
-            if let Some(set) = required_of(tok) {
-                if best.as_ref().is_none_or(|b| better(&set, b)) {
-                    best = Some(set);
-                }
-            }
-        }
-        best
-    }
-
-    /// The word part a phrase starts with when its first word is `*part*`.
-    pub fn first_infix(&self) -> Option<&str> {
-        match self.tokens.first() {
-            Some(Token::Infix(part)) => Some(part),
-            _ => None,
-        }
+    /// Sets of words such that every match has a word of each set: a reply that lacks all
+    /// words of one set cannot match, which is tested once per reply, before any position.
+    /// Smallest sets first; empty when the phrase spells out no word it always needs.
+    pub fn required_words(&self) -> Vec<Vec<Box<str>>> {
+        let mut sets: Vec<Vec<Box<str>>> = self.tokens.iter().filter_map(required_of).collect();
+        sets.sort_by_key(|s| s.len());
+        sets.dedup();
+        sets
     }
 
     /// The ways this phrase can start.
@@ -245,7 +234,7 @@ fn go(rest: &[Token], next: Option<&Cont>, pos: usize, env: &Env) -> Option<usiz
 }
 
 /// At most this many words in a required set: beyond it the test rules out little.
-const MAX_REQUIRED: usize = 8;
+const MAX_REQUIRED: usize = 48;
 
 /// The words one of which a token needs (a literal, or an alternation of sequences that each
 /// need one).
@@ -380,7 +369,8 @@ fn firsts(seq: &[Token], out: &mut Vec<First>) {
             Token::Prefix(p) => return out.push(First::Prefix(p.clone())),
             Token::Suffix(x) => return out.push(First::Suffix(x.clone())),
             Token::Num => return out.push(First::Number),
-            Token::Infix(_) | Token::Any => return out.push(First::Wild),
+            Token::Infix(p) => return out.push(First::Infix(p.clone())),
+            Token::Any => return out.push(First::Any),
             Token::Alt(seqs) => {
                 for s in seqs {
                     firsts(s, out);
@@ -494,20 +484,36 @@ mod tests {
     #[test]
     fn required_words_are_literals_every_match_needs() {
         let req = |p: &str| Phrase::parse(p).unwrap().required_words();
-        let words = |ws: &[&str]| Some(ws.iter().map(|w| Box::from(*w)).collect::<Vec<_>>());
-        assert_eq!(req("we gaan ernaar kijken"), words(&["ernaar"]));
-        assert_eq!(req("ik zet ... door"), words(&["door"]));
+        let sets = |ss: &[&[&str]]| {
+            ss.iter()
+                .map(|ws| ws.iter().map(|w| Box::from(*w)).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            req("we gaan ernaar kijken"),
+            sets(&[&["we"], &["gaan"], &["ernaar"], &["kijken"]])
+        );
+        assert_eq!(
+            req("ik zet ... door"),
+            sets(&[&["ik"], &["zet"], &["door"]])
+        );
         assert_eq!(
             req("we [even] (bellen|mailen) (je|u)"),
-            words(&["bellen", "mailen"])
+            sets(&[&["we"], &["bellen", "mailen"], &["je", "u"]])
         );
-        assert_eq!(req("neem (contact|telefonisch contact) op"), words(&["op"]));
-        assert_eq!(req("ik (bel|mail*) je"), words(&["je"]));
-        assert_eq!(req("(bel|mail) ons"), words(&["ons"]));
-        // Nothing is required after the first word.
-        assert_eq!(req("vervelend*"), None);
-        assert_eq!(req("bel [ons]"), None);
-        assert_eq!(req("bel *service"), None);
+        // Of an alternative, the longest word of each sequence; smallest sets first.
+        assert_eq!(
+            req("neem (contact|telefonisch contact) op"),
+            sets(&[&["neem"], &["op"], &["contact", "telefonisch"]])
+        );
+        assert_eq!(
+            req("(je pin|pincode) ...3 (stuur|geef)"),
+            sets(&[&["pin", "pincode"], &["geef", "stuur"]])
+        );
+        // Families, numbers and options are never required.
+        assert_eq!(req("vervelend*"), sets(&[]));
+        assert_eq!(req("bel [ons]"), sets(&[&["bel"]]));
+        assert_eq!(req("*service <num>"), sets(&[]));
     }
 
     #[test]
