@@ -26,6 +26,40 @@ fn main() {
         }
         return;
     }
+    // `PHASE=replies` times the per-reply work over a library's texts (analysis alone, then
+    // the whole check), without reading, parsing or reporting.
+    if std::env::var("PHASE").as_deref() == Ok("replies") {
+        let path = std::env::var("LIBRARY")
+            .unwrap_or_else(|_| "/tmp/webcare-corpus/replies-10k.jsonl".into());
+        let texts: Vec<String> = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e} (run benches/run.sh once to generate it)"))
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["text"].as_str().unwrap_or_default().to_string()
+            })
+            .collect();
+        let p = packs::builtin().unwrap();
+        let l = Linter::new(&p, &Selection::default()).unwrap();
+        let ctx = Context::default();
+        let per = |f: &dyn Fn(&str) -> usize| {
+            let runs: Vec<f64> = (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    let n: usize = texts.iter().map(|t| f(t)).sum();
+                    std::hint::black_box(n);
+                    t.elapsed().as_secs_f64() * 1e6 / texts.len() as f64
+                })
+                .collect();
+            median(runs)
+        };
+        let analysis = per(&|t| webcare_lint::text::Analysis::new(t).words.len());
+        let check = per(&|t| l.check(t, &ctx).len());
+        println!("{} replies from {path}, one core:", texts.len());
+        println!("analysis (words, folding, masks): {analysis:.2} µs per reply");
+        println!("whole check:                      {check:.2} µs per reply");
+        return;
+    }
     let draft = std::fs::read_to_string("/tmp/webcare-corpus/single/reply-violation.txt")
         .unwrap_or_else(|_| {
             "Hoi Sanne, wat vervelend! Bel even met onze klantenservice op 088-1234567.\n^Mark"

@@ -3,6 +3,7 @@
 
 mod fold;
 mod masks;
+mod segment;
 
 pub use fold::{fold, fold_into};
 pub use masks::Mask;
@@ -12,8 +13,6 @@ pub use masks::Mask;
 pub fn prepare() {
     masks::prepare();
 }
-
-use unicode_segmentation::UnicodeSegmentation;
 
 /// One word of a reply.
 #[derive(Debug, Clone)]
@@ -54,7 +53,7 @@ impl<'t> Analysis<'t> {
         let mut pending_break = false;
         let mut pending_clause = false;
         let mut m = 0usize;
-        for (start, segment) in text.split_word_bound_indices() {
+        segment::for_each_bound(text, |start, segment| {
             if !segment.chars().any(char::is_alphanumeric) {
                 let stop = segment.contains(['!', '?', '\n', '…'])
                     || (segment.contains('.') && !follows_abbreviation(&folded, &words));
@@ -65,7 +64,7 @@ impl<'t> Analysis<'t> {
                 {
                     pending_clause = true;
                 }
-                continue;
+                return;
             }
             if pending_break {
                 sentence += 1;
@@ -100,7 +99,7 @@ impl<'t> Analysis<'t> {
                 clause,
                 mask,
             });
-        }
+        });
         Analysis {
             text,
             words,
