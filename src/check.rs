@@ -148,6 +148,17 @@ impl Sink<'_> {
     }
 }
 
+/// A piece of a JSONL library, parsed (`at`: where it starts in the file), or the failure
+/// that ends the file.
+enum Piece {
+    Parsed {
+        text: Arc<str>,
+        docs: Vec<documents::Document>,
+        at: Place,
+    },
+    Failed(FileResult),
+}
+
 impl Checker<'_> {
     /// Checks one file's bytes; `path` is how the file is named in the report.
     pub fn check_bytes(&self, path: &str, bytes: Vec<u8>, format: Format) -> FileResult {
@@ -173,22 +184,51 @@ impl Checker<'_> {
     /// Checks a JSONL library read from `input` piece by piece (about `piece_bytes` each, cut
     /// at line ends), so that memory stays flat however long the library is. `each` gets
     /// every piece's result, in file order, with offsets and lines in the whole file; the
-    /// replies of a piece are checked in parallel. A read, decoding or parse error ends the
-    /// file with a failure (what came before it has been passed on). Returns the error of
-    /// `each`, if it gave one.
+    /// replies of a piece are checked in parallel while another thread reads and parses the
+    /// next piece. A read, decoding or parse error ends the file with a failure (what came
+    /// before it has been passed on). Returns the error of `each`, if it gave one.
     pub fn check_jsonl_stream<E>(
+        &self,
+        path: &str,
+        input: impl std::io::Read + Send,
+        piece_bytes: usize,
+        mut each: impl FnMut(FileResult) -> Result<(), E>,
+    ) -> Result<(), E> {
+        std::thread::scope(|scope| {
+            // One piece ahead: parsing the next overlaps checking this one.
+            let (tx, rx) = std::sync::mpsc::sync_channel(0);
+            scope.spawn(move || self.read_pieces(path, input, piece_bytes, tx));
+            for piece in rx {
+                match piece {
+                    Piece::Parsed { text, docs, at } => {
+                        let mut result = self.check_docs(path, text, docs);
+                        shift(&mut result, at);
+                        each(result)?;
+                    }
+                    Piece::Failed(result) => return each(result),
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The reading side of [`Checker::check_jsonl_stream`]: sends each piece parsed, or the
+    /// failure that ends the file; stops early when the receiver is gone.
+    fn read_pieces(
         &self,
         path: &str,
         mut input: impl std::io::Read,
         piece_bytes: usize,
-        mut each: impl FnMut(FileResult) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let fail = |message: String| FileResult {
-            failure: Some(Failure {
-                path: path.to_string(),
-                message,
-            }),
-            ..FileResult::default()
+        tx: std::sync::mpsc::SyncSender<Piece>,
+    ) {
+        let fail = |message: String| {
+            Piece::Failed(FileResult {
+                failure: Some(Failure {
+                    path: path.to_string(),
+                    message,
+                }),
+                ..FileResult::default()
+            })
         };
         let mut at = Place::START;
         let mut records = 0;
@@ -207,7 +247,10 @@ impl Checker<'_> {
                     }
                     Ok(n) => pending.truncate(len + n),
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => pending.truncate(len),
-                    Err(e) => return each(fail(format!("cannot read: {e}"))),
+                    Err(e) => {
+                        let _ = tx.send(fail(format!("cannot read: {e}")));
+                        return;
+                    }
                 }
             }
             let cut = if eof {
@@ -231,23 +274,33 @@ impl Checker<'_> {
             let lines = bytes.iter().filter(|&&b| b == b'\n').count();
             let text: Arc<str> = match decode_piece(bytes, at) {
                 Ok(t) => Arc::from(t),
-                Err(message) => return each(fail(message)),
+                Err(message) => {
+                    let _ = tx.send(fail(message));
+                    return;
+                }
             };
             let split =
                 documents::split_jsonl_piece(&text, &self.library, records, at == Place::START);
-            let mut result = match split {
+            let piece = match split {
                 Ok((docs, n)) => {
                     records += n;
-                    self.check_docs(path, text.clone(), docs)
+                    Piece::Parsed {
+                        text: text.clone(),
+                        docs,
+                        at,
+                    }
                 }
-                Err(e) => return each(parse_failure(path, &text, e, at)),
+                Err(e) => {
+                    let _ = tx.send(Piece::Failed(parse_failure(path, &text, e, at)));
+                    return;
+                }
             };
-            shift(&mut result, at);
-            each(result)?;
+            if tx.send(piece).is_err() {
+                return;
+            }
             at.offset += text.len();
             at.lines += lines;
         }
-        Ok(())
     }
 
     /// Checks the replies `docs` of `source` (all offsets in `source`).
