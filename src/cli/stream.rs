@@ -180,9 +180,7 @@ fn jsonl(input: &Input, profile: &Profile, out: &mut Out, seen: &mut Seen) -> Re
         ..FileResult::default()
     };
     match &input.source {
-        Source::Stdin => {
-            checker.check_jsonl_stream(path, std::io::stdin(), PIECE_BYTES, write)
-        }
+        Source::Stdin => checker.check_jsonl_stream(path, std::io::stdin(), PIECE_BYTES, write),
         Source::File(p) => match std::fs::File::open(p) {
             Ok(f) => checker.check_jsonl_stream(path, f, PIECE_BYTES, write),
             Err(e) => write(cannot_read(e.to_string())),
