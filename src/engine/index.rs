@@ -57,6 +57,8 @@ struct Entry {
     /// Sets of vocabulary ids, smallest first: the phrase is tried in a reply only when each
     /// set has a word in it (see [`Phrase::required_words`]).
     needs: Box<[Box<[u32]>]>,
+    /// A phrase of a lazy matcher: the pass over the words only notes where it may start.
+    lazy: bool,
 }
 
 impl Entry {
@@ -131,33 +133,34 @@ static NEXT_INDEX: AtomicU64 = AtomicU64::new(1);
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
     entries: Vec<Entry>,
-    /// Entries by phrase source and skip mask, to share one entry among rules.
-    shared: HashMap<(Phrase, Mask), usize>,
+    /// Entries by phrase, skip mask and laziness, to share one entry among rules.
+    shared: HashMap<(Phrase, Mask, bool), usize>,
     /// The words entries require, numbered.
     vocab: HashMap<Box<str>, u32>,
     regexes: Vec<(u32, RuleRegex, Mask)>,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
     lazy_skip: HashMap<u32, Mask>,
+    /// The entries of each lazy slot's phrases.
+    lazy_entries: HashMap<u32, Vec<u32>>,
 }
 
 impl Builder {
     /// Registers a matcher of rule `owner`; returns its slot. A lazy matcher (exceptions,
-    /// companions) is not indexed: it is matched only for rules that already have a hit.
+    /// companions) is matched only for rules that already have a hit, and then only where
+    /// the pass over the words found that it may start.
     pub fn add(&mut self, owner: usize, m: &Matcher, skip: Mask, lazy: bool) -> u32 {
         let slot = self.owners.len() as u32;
         self.owners.push(owner as u32);
-        if lazy {
-            self.lazy.insert(slot, m.clone());
-            self.lazy_skip.insert(slot, skip);
-            return slot;
-        }
+        let mut ids = Vec::with_capacity(m.phrases.len());
         for p in &m.phrases {
-            let key = (p.clone(), skip);
+            let key = (p.clone(), skip, lazy);
             if let Some(&e) = self.shared.get(&key) {
                 self.entries[e].slots.push(slot);
+                ids.push(e as u32);
                 continue;
             }
+            ids.push(self.entries.len() as u32);
             self.shared.insert(key, self.entries.len());
             let needs = p
                 .required_words()
@@ -176,7 +179,14 @@ impl Builder {
                 phrase: p.clone(),
                 skip,
                 needs,
+                lazy,
             });
+        }
+        if lazy {
+            self.lazy.insert(slot, m.clone());
+            self.lazy_skip.insert(slot, skip);
+            self.lazy_entries.insert(slot, ids);
+            return slot;
         }
         for r in &m.regexes {
             self.regexes.push((slot, r.clone(), skip));
@@ -236,6 +246,7 @@ impl Builder {
             owners: self.owners,
             lazy: self.lazy,
             lazy_skip: self.lazy_skip,
+            lazy_entries: self.lazy_entries,
         }
     }
 }
@@ -263,6 +274,22 @@ pub(crate) struct Index {
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
     lazy_skip: HashMap<u32, Mask>,
+    lazy_entries: HashMap<u32, Vec<u32>>,
+}
+
+/// Where the phrases of lazy matchers may start in a reply: (entry, word), sorted.
+#[derive(Debug, Default)]
+pub(crate) struct LazyStarts(Vec<(u32, u32)>);
+
+impl LazyStarts {
+    /// The words where entry `e` may start, ascending.
+    fn of(&self, e: u32) -> impl Iterator<Item = usize> + '_ {
+        let from = self.0.partition_point(|&(x, _)| x < e);
+        self.0[from..]
+            .iter()
+            .take_while(move |&&(x, _)| x == e)
+            .map(|&(_, i)| i as usize)
+    }
 }
 
 impl Index {
@@ -272,9 +299,10 @@ impl Index {
     }
 
     /// All hits in `a`, sorted by slot then start; within a slot, overlapping hits are
-    /// reduced to the earliest (and then longest).
-    pub fn hits(&self, a: &Analysis) -> Vec<Hit> {
-        let mut hits = CACHE.with(|cache| match cache.try_borrow_mut() {
+    /// reduced to the earliest (and then longest). Also where lazy phrases may start, for
+    /// [`Index::add_lazy`].
+    pub fn hits(&self, a: &Analysis) -> (Vec<Hit>, LazyStarts) {
+        let (mut hits, lazy) = CACHE.with(|cache| match cache.try_borrow_mut() {
             Ok(mut cache) => self.phrase_hits(a, &mut cache),
             // Only if a caller nests checks on one thread: no sharing then.
             Err(_) => self.phrase_hits(a, &mut WordCache::new(self.id)),
@@ -300,7 +328,7 @@ impl Index {
                 regex_hits(a, re, *slot, *skip, &mut hits);
             }
         }
-        normalize(hits)
+        (normalize(hits), lazy)
     }
 
     /// What word `w` can do in this index.
@@ -343,8 +371,8 @@ impl Index {
         }
     }
 
-    /// The phrase hits in `a` (unsorted).
-    fn phrase_hits(&self, a: &Analysis, cache: &mut WordCache) -> Vec<Hit> {
+    /// The phrase hits in `a` (unsorted), and where lazy phrases may start.
+    fn phrase_hits(&self, a: &Analysis, cache: &mut WordCache) -> (Vec<Hit>, LazyStarts) {
         if cache.index != self.id {
             *cache = WordCache::new(self.id);
         }
@@ -376,6 +404,7 @@ impl Index {
         cache.state.clear();
         cache.state.resize(self.entries.len(), 0);
         let mut hits = Vec::new();
+        let mut lazy = Vec::new();
         for (i, &id) in cache.words.iter().enumerate() {
             let starts = if id & OVERFLOW != 0 {
                 &cache.overflow[(id & !OVERFLOW) as usize].starts
@@ -391,6 +420,10 @@ impl Index {
                 if *state == 2 {
                     continue;
                 }
+                if entry.lazy {
+                    lazy.push((e, i as u32));
+                    continue;
+                }
                 if let Some(m) = entry.phrase.match_at(a, i, entry.skip) {
                     hits.extend(entry.slots.iter().map(|&slot| Hit {
                         slot,
@@ -402,7 +435,8 @@ impl Index {
                 }
             }
         }
-        hits
+        lazy.sort_unstable();
+        (hits, LazyStarts(lazy))
     }
 
     /// The hits of lazy `slots` (exceptions, companions) in `a`, added to `hits`, which stay
@@ -412,6 +446,7 @@ impl Index {
         a: &Analysis,
         requests: &[(u32, Option<Vec<usize>>)],
         hits: Vec<Hit>,
+        starts: &LazyStarts,
     ) -> Vec<Hit> {
         let mut hits = hits;
         let before = hits.len();
@@ -427,15 +462,31 @@ impl Index {
                 start: m.start,
                 end: m.end,
             };
-            for p in &m.phrases {
+            for &e in self.lazy_entries.get(slot).into_iter().flatten() {
+                let p = &self.entries[e as usize].phrase;
                 match at {
-                    None => hits.extend(p.find_all(a, skip).into_iter().map(hit)),
-                    Some(positions) => hits.extend(
-                        positions
-                            .iter()
-                            .filter_map(|&i| p.match_at(a, i, skip))
-                            .map(hit),
-                    ),
+                    // All matches, left to right, not overlapping (as `Phrase::find_all`).
+                    None => {
+                        let mut next = 0;
+                        for i in starts.of(e) {
+                            if i < next {
+                                continue;
+                            }
+                            if let Some(m) = p.match_at(a, i, skip) {
+                                next = m.last;
+                                hits.push(hit(m));
+                            }
+                        }
+                    }
+                    Some(positions) => {
+                        let mut may = starts.of(e).peekable();
+                        for &i in positions {
+                            while may.next_if(|&s| s < i).is_some() {}
+                            if may.peek() == Some(&i) {
+                                hits.extend(p.match_at(a, i, skip).map(hit));
+                            }
+                        }
+                    }
                 }
             }
             for re in &m.regexes {

@@ -218,7 +218,7 @@ impl Linter {
         let mut counts = vec![0; occurrence.len()];
         for text in thread.earlier_replies() {
             let a = Analysis::new(text);
-            let hits = self.index.hits(&a);
+            let (hits, _) = self.index.hits(&a);
             for (n, &r) in counts.iter_mut().zip(&occurrence) {
                 *n += eval::occurrences(&self.rules[r], &self.slots[r], &a, &hits);
             }
@@ -233,7 +233,7 @@ impl Linter {
 
     /// Check one reply already analysed (so callers can reuse the analysis).
     pub fn check_analysis(&self, a: &Analysis, ctx: &Context) -> Vec<Finding> {
-        let hits = self.index.hits(a);
+        let (hits, starts) = self.index.hits(a);
         let mut touched: Vec<usize> = hits.iter().map(|h| self.index.owner(h.slot)).collect();
         touched.dedup();
         touched.sort_unstable();
@@ -246,7 +246,7 @@ impl Linter {
         let hits = if lazy.is_empty() {
             hits
         } else {
-            self.index.add_lazy(a, &lazy, hits)
+            self.index.add_lazy(a, &lazy, hits, &starts)
         };
         let earlier = self.earlier_occurrences(&touched, ctx);
         let mut out = Vec::new();
