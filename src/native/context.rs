@@ -16,7 +16,7 @@
 
 use super::thread::Thread;
 use super::{Hit, Input};
-use crate::pattern::{Phrase, PhraseMatch};
+use crate::pattern::{Phrase, PhraseMatch, PhraseSet};
 use crate::text::{Analysis, Mask};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -33,10 +33,12 @@ fn compile(list: &[&str]) -> Vec<Phrase> {
         .collect()
 }
 
-fn find_all(phrases: &[Phrase], a: &Analysis) -> Vec<PhraseMatch> {
-    let mut out: Vec<PhraseMatch> = phrases.iter().flat_map(|p| p.find_all(a, SKIP)).collect();
-    out.sort_by_key(|m| (m.first, m.last));
-    out
+fn compile_set(list: &[&str]) -> PhraseSet {
+    PhraseSet::new(compile(list))
+}
+
+fn find_all(phrases: &PhraseSet, a: &Analysis) -> Vec<PhraseMatch> {
+    phrases.find_all(a, SKIP)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -169,8 +171,8 @@ pub fn mirror_register(input: &Input) -> Vec<Hit> {
 
 /// Greetings, thanks, empathy, closings and sign-offs: a segment led by one of these says
 /// nothing the customer asked for.
-static FLUFF: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
-    compile(&[
+static FLUFF: LazyLock<PhraseSet> = LazyLock::new(|| {
+    compile_set(&[
         // greetings and sign-offs
         "(hoi|hallo|hey|hee|hi|hai|heey|hoihoi|beste|dag|goedemorgen|goedemiddag|goedenavond|goeiemorgen|goeiemiddag|goeienavond|goedendag|geachte|lieve|moi|yo)",
         "(groet|groetjes|groeten|gr|mvg|liefs|team)",
@@ -220,15 +222,15 @@ static FLUFF: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
 
 /// Redirects to the website that the `channel` pack does not name ("check even onze
 /// storingspagina op de website"): a segment with one is a redirect, as with its findings.
-static WEBSITE: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
-    compile(&[
+static WEBSITE: LazyLock<PhraseSet> = LazyLock::new(|| {
+    compile_set(&[
         "(check|checken|kijk|kijken|bekijk|bekijken|raadpleeg|raadplegen|lees|zie) ...6 (website|site|webpagina|*pagina|faq|helpcentrum|storingskaart|veelgestelde vragen)",
     ])
 });
 
 /// Short answers: "dat kan", "dat klopt niet", "helaas, dat kan niet".
-static ANSWERS: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
-    compile(&[
+static ANSWERS: LazyLock<PhraseSet> = LazyLock::new(|| {
+    compile_set(&[
         "(dat|het|dit) (kan|kun|mag|lukt|klopt|geldt) [helaas|wel|zeker|gewoon|ook|nog|inderdaad|allemaal] [niet|helaas niet|wel|gewoon]",
         "(dat|het|dit) (is|gaat|werkt) [helaas|wel|zeker|gewoon|ook|nog|inderdaad] [niet|wel] (mogelijk|nodig|normaal|gratis|inbegrepen)",
         "(kan|mag|lukt|klopt) [helaas|jammer genoeg] niet",
@@ -240,8 +242,8 @@ static ANSWERS: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
 });
 
 /// Time expressions that make a segment concrete.
-static TIMES: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
-    compile(&[
+static TIMES: LazyLock<PhraseSet> = LazyLock::new(|| {
+    compile_set(&[
         "(vandaag|vanmiddag|vanavond|vannacht|vanochtend|vanmorgen|morgen|overmorgen|morgenochtend|morgenmiddag|morgenavond|gisteren|gisteravond|eergisteren|zojuist|net)",
         "(maandag*|dinsdag*|woensdag*|donderdag*|vrijdag*|zaterdag*|zondag*|weekend)",
         "(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)",
@@ -652,8 +654,8 @@ fn short(s: &str) -> String {
 }
 
 /// Signs of a complaint: anger, disappointment, a problem that persists.
-static COMPLAINT: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
-    compile(&[
+static COMPLAINT: LazyLock<PhraseSet> = LazyLock::new(|| {
+    compile_set(&[
         "(boos|woedend|kwaad|pissig|geirriteerd|irritant|ergerlijk|ergernis|frustrerend|gefrustreerd|klacht|klachten|klagen|belachelijk|schandalig|schande|bizar|waardeloos|waardeloze|slecht|slechte|slechtste|triest|treurig|teleurgesteld|teleurstellend|teleurstelling|onacceptabel|onaanvaardbaar|onbeschoft|ontevreden|klote|kut|wtf|hopeloos|lachertje|lachwekkend|oplichters|oplichterij|amateurs|amateuristisch|prutsers|knudde|ellende|drama|spuugzat|beu|balen|vervelend*|waanzin|absurd|respectloos|onbetrouwbaar|onbereikbaar|zielig|dieptepunt|nooit meer)",
         "(nog steeds|nog altijd|alweer|weer eens|weer niet|weer geen)",
         "(voor|de|het) (tweede|derde|vierde|vijfde|zesde|zoveelste|honderdste) keer",
@@ -703,8 +705,8 @@ fn complaint(text: &str) -> bool {
 }
 
 fn positive(text: &str) -> bool {
-    static POSITIVE: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
-        compile(&[
+    static POSITIVE: LazyLock<PhraseSet> = LazyLock::new(|| {
+        compile_set(&[
             "(bedankt|dank|dankjewel|dankje|top|super|geweldig|fijn|blij|opgelost|perfect|toppie|helemaal goed|thanks|haha)",
             "werkt weer",
         ])
@@ -844,16 +846,10 @@ mod tests {
 
     #[test]
     fn word_lists_compile() {
-        for list in [
-            &FLUFF,
-            &ANSWERS,
-            &WEBSITE,
-            &TIMES,
-            &QUESTION_START,
-            &QUESTION_VERB_FIRST,
-            &QUESTION_ANY,
-            &COMPLAINT,
-        ] {
+        for set in [&FLUFF, &ANSWERS, &WEBSITE, &TIMES, &COMPLAINT] {
+            assert!(!set.is_empty());
+        }
+        for list in [&QUESTION_START, &QUESTION_VERB_FIRST, &QUESTION_ANY] {
             assert!(!list.is_empty());
         }
         assert!(positive("top"));

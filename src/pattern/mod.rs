@@ -191,6 +191,70 @@ impl Phrase {
     }
 }
 
+/// Phrases matched together, each word trying only the phrases that can start with it (the
+/// rest, starting with a word family, a number or any word, are tried everywhere).
+#[derive(Debug)]
+pub struct PhraseSet {
+    phrases: Vec<Phrase>,
+    by_word: std::collections::HashMap<Box<str>, Vec<u32>>,
+    everywhere: Vec<u32>,
+}
+
+impl PhraseSet {
+    pub fn new(phrases: Vec<Phrase>) -> PhraseSet {
+        let mut by_word: std::collections::HashMap<Box<str>, Vec<u32>> = Default::default();
+        let mut everywhere = Vec::new();
+        for (i, p) in phrases.iter().enumerate() {
+            for first in p.firsts() {
+                match first {
+                    First::Word(w) => by_word.entry(w).or_default().push(i as u32),
+                    _ => everywhere.push(i as u32),
+                }
+            }
+        }
+        for list in by_word.values_mut() {
+            list.dedup();
+        }
+        everywhere.dedup();
+        PhraseSet {
+            phrases,
+            by_word,
+            everywhere,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// The matches of every phrase (each as [`Phrase::find_all`]: left to right, not
+    /// overlapping), ordered by first word, then last word, then phrase.
+    pub fn find_all(&self, a: &Analysis, skip: Mask) -> Vec<PhraseMatch> {
+        let mut out: Vec<(PhraseMatch, u32)> = Vec::new();
+        // Per phrase: the first word its next match may start at.
+        let mut next = vec![0usize; self.phrases.len()];
+        let mut candidates: Vec<u32> = Vec::new();
+        for i in 0..a.words.len() {
+            candidates.clear();
+            if let Some(list) = self.by_word.get(a.folded(i)) {
+                candidates.extend(list);
+            }
+            candidates.extend(&self.everywhere);
+            for &p in &candidates {
+                if i < next[p as usize] {
+                    continue;
+                }
+                if let Some(m) = self.phrases[p as usize].match_at(a, i, skip) {
+                    next[p as usize] = m.last;
+                    out.push((m, p));
+                }
+            }
+        }
+        out.sort_by_key(|&(m, p)| (m.first, m.last, p));
+        out.into_iter().map(|(m, _)| m).collect()
+    }
+}
+
 fn go(rest: &[Token], next: Option<&Cont>, pos: usize, env: &Env) -> Option<usize> {
     let Some((tok, tail)) = rest.split_first() else {
         return match next {
@@ -551,6 +615,36 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_phrase_set_finds_what_its_phrases_find() {
+        let sources = [
+            "bel [even] ons",
+            "ons",
+            "*vervelend*",
+            "(dat|dit) ...2 (niet|geen)",
+            "<num> dagen",
+            "even",
+        ];
+        let phrases: Vec<Phrase> = sources.iter().map(|p| Phrase::parse(p).unwrap()).collect();
+        let set = PhraseSet::new(phrases.clone());
+        for text in [
+            "Bel even ons, of bel ons. Ons team is er 3 dagen.",
+            "Vervelend! Dit is niet fijn, dat kan geen 2 dagen duren; even ons bellen.",
+            "",
+        ] {
+            let a = Analysis::new(text);
+            let mut each: Vec<(PhraseMatch, usize)> = phrases
+                .iter()
+                .enumerate()
+                .flat_map(|(k, p)| p.find_all(&a, Mask::ALL).into_iter().map(move |m| (m, k)))
+                .collect();
+            each.sort_by_key(|&(m, k)| (m.first, m.last, k));
+            let each: Vec<PhraseMatch> = each.into_iter().map(|(m, _)| m).collect();
+            assert!(text.is_empty() || !each.is_empty());
+            assert_eq!(set.find_all(&a, Mask::ALL), each, "{text:?}");
         }
     }
 
