@@ -77,7 +77,9 @@ fn walk(dir: &Path, implicit: bool, out: &mut Vec<Input>) {
         .git_global(false)
         .git_exclude(true)
         .require_git(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
+        // Entries are sorted among siblings: their names decide (as whole paths would, but
+        // without comparing component by component, which took 5% of a 100k-file run).
+        .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {
         let entry = match entry {

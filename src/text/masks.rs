@@ -78,7 +78,7 @@ pub fn find(text: &str) -> Vec<(usize, usize, Mask)> {
     let mut out = Vec::new();
     quote_lines(text, &mut out);
     quotes(text, &mut out);
-    if text.contains(['.', '/']) {
+    if may_have_url(text) {
         for m in URL.find_iter(text) {
             // The domain of an e-mail address is not a link.
             if text[..m.start()].ends_with('@') {
@@ -104,6 +104,16 @@ pub fn find(text: &str) -> Vec<(usize, usize, Mask)> {
     tags(text, &mut out);
     out.sort_unstable_by_key(|&(s, e, _)| (s, e));
     out
+}
+
+/// Whether `text` may hold a URL: every match of [`URL`] has `://`, or a dot followed by
+/// something other than white space (`www.`, `.nl`); most replies' dots end sentences.
+fn may_have_url(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(2).any(|w| {
+        (w[0] == b'.' && !w[1].is_ascii_whitespace() && w[1] != b'<' && w[1] != b'>')
+            || (w == b":/")
+    })
 }
 
 fn quote_lines(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
@@ -152,6 +162,13 @@ fn tags(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
 /// Paired quotation marks within a paragraph. Straight single quotes count only at word
 /// edges, so the apostrophes of 's, zo'n and auto's are never taken for quotes.
 fn quotes(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
+    // Every opening mark is `"`, `'` or starts with byte 0xE2 (‘ “ „) or 0xC2 («).
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | 0xE2 | 0xC2))
+    {
+        return;
+    }
     let mut open: Option<(usize, char)> = None;
     let mut chars = text.char_indices().peekable();
     let mut prev: Option<char> = None;
