@@ -11,6 +11,8 @@ use std::collections::HashMap;
 const HASHES: usize = 64;
 const BANDS: usize = 16;
 const ROWS: usize = HASHES / BANDS;
+// A band's rows make one u128 key in `near_duplicates`.
+const _: () = assert!(ROWS == 4);
 /// Words per shingle: pairs, so one changed word in a short reply changes little.
 const SHINGLE: usize = 2;
 /// Replies shorter than this many words are too short to call duplicates.
@@ -280,30 +282,42 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
         }
         x
     }
-    for band in 0..BANDS {
-        let mut buckets: HashMap<&[u32], Vec<usize>> = HashMap::new();
-        for &i in &eligible {
-            buckets
-                .entry(&summaries[i].signature[band * ROWS..(band + 1) * ROWS])
-                .or_default()
-                .push(i);
-        }
-        for members in buckets.values() {
-            for pair in members.windows(2) {
-                let (a, b) = (pair[0], pair[1]);
-                let same = summaries[a]
-                    .signature
-                    .iter()
-                    .zip(&summaries[b].signature)
-                    .filter(|(x, y)| x == y)
-                    .count();
-                if same as f64 / HASHES as f64 >= params.similarity {
-                    let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-                    if ra != rb {
-                        parent[ra.max(rb)] = ra.min(rb);
-                    }
-                }
-            }
+    // Per band (in parallel): replies whose band is equal, in reply order; similar pairs
+    // among neighbours are joined. The order of joining does not change the clusters.
+    use rayon::prelude::*;
+    let pairs: Vec<(usize, usize)> = (0..BANDS)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            // A band is ROWS = 4 values: one u128 key, compared exactly.
+            let mut keyed: Vec<(u128, usize)> = eligible
+                .iter()
+                .map(|&i| {
+                    let rows = &summaries[i].signature[band * ROWS..(band + 1) * ROWS];
+                    let key = rows.iter().fold(0u128, |k, &r| (k << 32) | r as u128);
+                    (key, i)
+                })
+                .collect();
+            keyed.sort_unstable();
+            keyed
+                .windows(2)
+                .filter(|w| w[0].0 == w[1].0)
+                .map(|w| (w[0].1, w[1].1))
+                .filter(|&(a, b)| {
+                    let same = summaries[a]
+                        .signature
+                        .iter()
+                        .zip(&summaries[b].signature)
+                        .filter(|(x, y)| x == y)
+                        .count();
+                    same as f64 / HASHES as f64 >= params.similarity
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (a, b) in pairs {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
         }
     }
     let mut clusters: HashMap<usize, Vec<usize>> = HashMap::new();
