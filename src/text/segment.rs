@@ -4,9 +4,11 @@
 //! A reply is cut at boundaries that hold whatever the neighbouring characters are: before
 //! a line break or a run of spaces, after a line break, and after a run of spaces that an
 //! ASCII character follows (only Extend, Format and ZWJ characters, never ASCII, attach to
-//! a space). The pieces in between are segmented on their own: pure-ASCII pieces (most
-//! words) by the rules below over a byte table, the rest by `unicode-segmentation`. The
-//! tests compare both ways on every short string over all word-break classes of ASCII and
+//! a space). The pieces in between are segmented on their own: pieces of ASCII and of the
+//! other characters Dutch replies are made of (Latin-1 letters, typographic quotes and
+//! dashes, €, emoji without modifiers) by the rules below, the rest by
+//! `unicode-segmentation`. The tests compare both ways on every short string over all
+//! word-break classes of ASCII, on every character of the table in every short context, and
 //! on random strings with emoji, joiners, diacritics and typographic marks.
 
 use unicode_segmentation::UnicodeSegmentation;
@@ -24,7 +26,19 @@ pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
         }
         let piece = &text[from..p];
         if ascii {
-            ascii_bounds(piece, from, &mut f);
+            let b = piece.as_bytes();
+            bounds(
+                b.len(),
+                |i| CLASS[b[i] as usize],
+                |x, y| f(from + x, &piece[x..y]),
+            );
+        } else if let Some(chars) = classes(piece) {
+            let at = |i: usize| chars.get(i).map_or(piece.len(), |&(o, _)| o as usize);
+            bounds(
+                chars.len(),
+                |i| chars[i].1,
+                |x, y| f(from + at(x), &piece[at(x)..at(y)]),
+            );
         } else {
             for (start, seg) in piece.split_word_bound_indices() {
                 f(from + start, seg);
@@ -33,6 +47,37 @@ pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
         from = p;
         ascii = true;
     }
+}
+
+/// The offsets and word-break classes of the characters of `piece`, when all are in the
+/// table (see [`class_of`]).
+fn classes(piece: &str) -> Option<Vec<(u32, u8)>> {
+    piece
+        .char_indices()
+        .map(|(i, c)| class_of(c).map(|k| (i as u32, k)))
+        .collect()
+}
+
+/// The word-break class of the characters this module segments itself; `None` for the
+/// others (combining marks, joiners, variation selectors, skin tones, flags, other
+/// scripts), which `unicode-segmentation` handles.
+fn class_of(c: char) -> Option<u8> {
+    Some(match c {
+        '\0'..='\u{7F}' => CLASS[c as usize],
+        // Latin-1 letters (not × and ÷).
+        '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{FF}' => LETTER,
+        '\u{2018}' | '\u{2019}' => MID_NUM_LET,
+        // « » – — “ ” „ … €
+        '\u{AB}' | '\u{BB}' | '\u{2013}' | '\u{2014}' | '\u{201C}' | '\u{201D}' | '\u{201E}'
+        | '\u{2026}' | '\u{20AC}' => OTHER,
+        // Emoji and symbols, without the skin-tone modifiers (1F3FB..1F3FF).
+        '\u{2600}'..='\u{27BF}'
+        | '\u{1F300}'..='\u{1F3FA}'
+        | '\u{1F400}'..='\u{1F64F}'
+        | '\u{1F680}'..='\u{1F6FF}'
+        | '\u{1F900}'..='\u{1F9FF}' => OTHER,
+        _ => return None,
+    })
 }
 
 /// Whether there is a word boundary between bytes `x` and `y` whatever else surrounds them
@@ -91,18 +136,17 @@ const CLASS: [u8; 128] = {
     t
 };
 
-/// The UAX #29 rules that apply to ASCII text (no Extend, Format, ZWJ, Hebrew, Katakana or
-/// regional indicators).
-fn ascii_bounds<'t>(piece: &'t str, offset: usize, f: &mut impl FnMut(usize, &'t str)) {
-    let b = piece.as_bytes();
-    let class = |i: usize| CLASS[b[i] as usize];
+/// The UAX #29 rules that apply to text without Extend, Format, ZWJ, Hebrew, Katakana or
+/// regional indicators, over `n` characters of the given classes: calls `f(from, to)` with
+/// the character indices of each segment.
+fn bounds(n: usize, class: impl Fn(usize) -> u8, mut f: impl FnMut(usize, usize)) {
     let mid_letter = |c: u8| matches!(c, MID_LETTER | MID_NUM_LET | SINGLE_QUOTE);
     let mid_num = |c: u8| matches!(c, MID_NUM | MID_NUM_LET | SINGLE_QUOTE);
     let mut start = 0;
-    for i in 1..b.len() {
+    for i in 1..n {
         let (x, y) = (class(i - 1), class(i));
         let before = (i >= 2).then(|| class(i - 2));
-        let after = (i + 1 < b.len()).then(|| class(i + 1));
+        let after = (i + 1 < n).then(|| class(i + 1));
         let joined = match (x, y) {
             (CR, LF) => true,
             (CR | LF | NEWLINE, _) | (_, CR | LF | NEWLINE) => false,
@@ -117,12 +161,12 @@ fn ascii_bounds<'t>(piece: &'t str, offset: usize, f: &mut impl FnMut(usize, &'t
             _ => false,
         };
         if !joined {
-            f(offset + start, &piece[start..i]);
+            f(start, i);
             start = i;
         }
     }
-    if start < b.len() {
-        f(offset + start, &piece[start..]);
+    if start < n {
+        f(start, n);
     }
 }
 
@@ -185,6 +229,37 @@ mod tests {
                 }
             });
         }
+    }
+
+    #[test]
+    fn every_character_of_the_table_is_in_its_class() {
+        let reps = [
+            'a', '7', '.', ':', ',', '\'', '_', ' ', '\n', '-', 'é', '’', '🙂',
+        ];
+        let table = (0x80..0x2_0000)
+            .filter_map(char::from_u32)
+            .filter(|&c| class_of(c).is_some());
+        let mut count = 0;
+        let check = |s: String| assert_eq!(ours(&s), theirs(&s), "{s:?}");
+        for c in table {
+            count += 1;
+            for x in reps {
+                check(format!("{c}{x}{c}"));
+                check(format!("{x}{c}{x}"));
+                // Other characters break on both sides; the rest in every 3-character context.
+                if class_of(c) == Some(OTHER) {
+                    check(format!("{x}{c}"));
+                    check(format!("{c}{x}"));
+                    continue;
+                }
+                for y in reps {
+                    check(format!("{x}{c}{y}"));
+                    check(format!("{x}{y}{c}"));
+                    check(format!("{c}{x}{y}"));
+                }
+            }
+        }
+        assert!(count > 1000, "{count}");
     }
 
     #[test]
