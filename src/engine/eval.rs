@@ -83,10 +83,14 @@ impl Slots {
             Kind::Conditional { trigger, .. } => trigger.phrases.iter().collect(),
             _ => Vec::new(),
         };
+        let spelled = phrases
+            .iter()
+            .fold(0, |bits, p| bits | p.literals_among(&NEGATIONS));
         let literal_negations = NEGATIONS
             .iter()
-            .copied()
-            .filter(|n| phrases.iter().any(|p| p.has_literal(n)))
+            .enumerate()
+            .filter(|&(i, _)| spelled & (1 << i) != 0)
+            .map(|(_, n)| *n)
             .collect();
         Slots {
             literal_negations,

@@ -133,8 +133,8 @@ static NEXT_INDEX: AtomicU64 = AtomicU64::new(1);
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
     entries: Vec<Entry>,
-    /// Entries by phrase, skip mask and laziness, to share one entry among rules.
-    shared: HashMap<(Phrase, Mask, bool), usize>,
+    /// Eager entries by phrase and skip mask, to share one entry among rules.
+    shared: HashMap<(Phrase, Mask), usize>,
     /// The words entries require, numbered.
     vocab: HashMap<Box<str>, u32>,
     regexes: Vec<(u32, RuleRegex, Mask)>,
@@ -154,22 +154,34 @@ impl Builder {
         self.owners.push(owner as u32);
         let mut ids = Vec::with_capacity(m.phrases.len());
         for p in &m.phrases {
-            let key = (p.clone(), skip, lazy);
-            if let Some(&e) = self.shared.get(&key) {
-                self.entries[e].slots.push(slot);
-                ids.push(e as u32);
-                continue;
+            // Eager phrases are shared among rules (hashed once); lazy ones, matched only for
+            // a rule with a hit, are not worth hashing.
+            if !lazy {
+                match self.shared.entry((p.clone(), skip)) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        let e = *e.get();
+                        self.entries[e].slots.push(slot);
+                        ids.push(e as u32);
+                        continue;
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(self.entries.len());
+                    }
+                }
             }
             ids.push(self.entries.len() as u32);
-            self.shared.insert(key, self.entries.len());
             let needs = p
                 .required_words()
                 .into_iter()
                 .map(|set| {
                     set.into_iter()
-                        .map(|w| {
-                            let next = self.vocab.len() as u32;
-                            *self.vocab.entry(w).or_insert(next)
+                        .map(|w| match self.vocab.get(w) {
+                            Some(&v) => v,
+                            None => {
+                                let v = self.vocab.len() as u32;
+                                self.vocab.insert(w.into(), v);
+                                v
+                            }
                         })
                         .collect()
                 })
@@ -542,7 +554,10 @@ impl Literals {
             })
             .collect();
         let automaton = (!strings.is_empty()).then(|| {
+            // A contiguous NFA: quick to build (a one-draft run builds it for one reply),
+            // and a reply is short.
             aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .ascii_case_insensitive(true)
                 .build(&strings)
                 .expect("regex literals are few and short")

@@ -120,23 +120,34 @@ impl Phrase {
         })
     }
 
-    /// Whether the phrase spells out `word` (folded) as a literal somewhere.
-    pub fn has_literal(&self, word: &str) -> bool {
-        fn walk(seq: &[Token], word: &str) -> bool {
-            seq.iter().any(|t| match t {
-                Token::Word(w) => &**w == word,
-                Token::Alt(seqs) | Token::Opt(seqs) => seqs.iter().any(|s| walk(s, word)),
-                _ => false,
-            })
+    /// Which of `words` (folded, at most 64) the phrase spells out as literals somewhere:
+    /// bit `i` for `words[i]`.
+    pub fn literals_among(&self, words: &[&str]) -> u64 {
+        fn walk(seq: &[Token], words: &[&str], bits: &mut u64) {
+            for t in seq {
+                match t {
+                    Token::Word(w) => {
+                        if let Some(i) = words.iter().position(|x| *x == &**w) {
+                            *bits |= 1 << i;
+                        }
+                    }
+                    Token::Alt(seqs) | Token::Opt(seqs) => {
+                        seqs.iter().for_each(|s| walk(s, words, bits))
+                    }
+                    _ => {}
+                }
+            }
         }
-        walk(&self.tokens, word)
+        let mut bits = 0;
+        walk(&self.tokens, words, &mut bits);
+        bits
     }
 
     /// Sets of words such that every match has a word of each set: a reply that lacks all
     /// words of one set cannot match, which is tested once per reply, before any position.
     /// Smallest sets first; empty when the phrase spells out no word it always needs.
-    pub fn required_words(&self) -> Vec<Vec<Box<str>>> {
-        let mut sets: Vec<Vec<Box<str>>> = self.tokens.iter().filter_map(required_of).collect();
+    pub fn required_words(&self) -> Vec<Vec<&str>> {
+        let mut sets: Vec<Vec<&str>> = self.tokens.iter().filter_map(required_of).collect();
         sets.sort_by_key(|s| s.len());
         sets.dedup();
         sets
@@ -302,9 +313,9 @@ const MAX_REQUIRED: usize = 48;
 
 /// The words one of which a token needs (a literal, or an alternation of sequences that each
 /// need one).
-fn required_of(tok: &Token) -> Option<Vec<Box<str>>> {
+fn required_of(tok: &Token) -> Option<Vec<&str>> {
     match tok {
-        Token::Word(w) => Some(vec![w.clone()]),
+        Token::Word(w) => Some(vec![&**w]),
         Token::Alt(seqs) => {
             let mut all = Vec::new();
             for seq in seqs {
@@ -323,8 +334,8 @@ fn required_of(tok: &Token) -> Option<Vec<Box<str>>> {
 }
 
 /// Fewer words first, then longer (rarer) ones.
-fn better(a: &[Box<str>], b: &[Box<str>]) -> bool {
-    let shortest = |s: &[Box<str>]| s.iter().map(|w| w.len()).min().unwrap_or(0);
+fn better(a: &[&str], b: &[&str]) -> bool {
+    let shortest = |s: &[&str]| s.iter().map(|w| w.len()).min().unwrap_or(0);
     (a.len(), std::cmp::Reverse(shortest(a))) < (b.len(), std::cmp::Reverse(shortest(b)))
 }
 
@@ -548,11 +559,7 @@ mod tests {
     #[test]
     fn required_words_are_literals_every_match_needs() {
         let req = |p: &str| Phrase::parse(p).unwrap().required_words();
-        let sets = |ss: &[&[&str]]| {
-            ss.iter()
-                .map(|ws| ws.iter().map(|w| Box::from(*w)).collect::<Vec<_>>())
-                .collect::<Vec<_>>()
-        };
+        let sets = |ss: &[&[&'static str]]| ss.iter().map(|ws| ws.to_vec()).collect::<Vec<_>>();
         assert_eq!(
             req("we gaan ernaar kijken"),
             sets(&[&["we"], &["gaan"], &["ernaar"], &["kijken"]])
