@@ -558,8 +558,18 @@ mod tests {
 
     #[test]
     fn required_words_are_literals_every_match_needs() {
-        let req = |p: &str| Phrase::parse(p).unwrap().required_words();
-        let sets = |ss: &[&[&'static str]]| ss.iter().map(|ws| ws.to_vec()).collect::<Vec<_>>();
+        let req = |p: &str| -> Vec<Vec<String>> {
+            let phrase = Phrase::parse(p).unwrap();
+            let sets = phrase.required_words();
+            sets.iter()
+                .map(|set| set.iter().map(|w| w.to_string()).collect())
+                .collect()
+        };
+        let sets = |ss: &[&[&str]]| -> Vec<Vec<String>> {
+            ss.iter()
+                .map(|ws| ws.iter().map(|w| w.to_string()).collect())
+                .collect()
+        };
         assert_eq!(
             req("we gaan ernaar kijken"),
             sets(&[&["we"], &["gaan"], &["ernaar"], &["kijken"]])
