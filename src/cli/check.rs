@@ -68,7 +68,16 @@ impl Profile {
     }
 }
 
-fn profile(settings: Settings, config: Option<&Config>) -> Result<Profile, CliError> {
+/// Up to this size, the only file of a run is read ahead to warm up the regexes it needs.
+const WARM_UP_BYTES: u64 = 1 << 16;
+
+/// `hint`: the text of the only draft, if the run checks just one small file, so that the
+/// regexes it may need are compiled while the linter is built.
+fn profile(
+    settings: Settings,
+    config: Option<&Config>,
+    hint: Option<&str>,
+) -> Result<Profile, CliError> {
     let mut packs = super::load_packs(&settings.packs)?;
     for pack in &mut packs {
         settings.apply_to(&mut pack.rules);
@@ -82,10 +91,16 @@ fn profile(settings: Settings, config: Option<&Config>) -> Result<Profile, CliEr
         select: settings.select.clone().unwrap_or_default(),
         ignore: settings.ignore.clone().unwrap_or_default(),
     };
-    // Meanwhile the other core compiles the patterns every reply's analysis needs.
+    // Meanwhile the other core compiles the patterns every reply's analysis needs, and the
+    // regexes the one draft may need.
     let (linter, ()) = rayon::join(
         || Linter::new(&packs, &selection),
-        webcare_lint::text::prepare,
+        || {
+            webcare_lint::text::prepare();
+            if let Some(text) = hint {
+                webcare_lint::engine::rule::warm_up(packs.iter().flat_map(|p| &p.rules), text);
+            }
+        },
     );
     let linter = linter
         .map_err(|e| Box::new(e) as CliError)?
@@ -111,6 +126,19 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
             _ => Vec::new(),
         })
         .collect();
+    // A single small file (a draft before sending, a pre-commit hook's one template): its
+    // text is read now (the OS keeps it cached for the check) to warm up the regexes.
+    let hint = match &inputs[..] {
+        [
+            Input {
+                source: Source::File(p),
+                ..
+            },
+        ] if std::fs::metadata(p).is_ok_and(|m| m.len() <= WARM_UP_BYTES) => {
+            std::fs::read_to_string(p).ok()
+        }
+        _ => None,
+    };
     let mut profiles: HashMap<Vec<usize>, Profile> = HashMap::new();
     for key in &keys {
         if !profiles.contains_key(key) {
@@ -119,7 +147,7 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
                 .map(|c| c.settings_for(key))
                 .unwrap_or_default();
             settings.layer(&flags);
-            let mut p = profile(settings, config.as_ref())?;
+            let mut p = profile(settings, config.as_ref(), hint.as_deref())?;
             p.in_reply_to = in_reply_to.clone();
             profiles.insert(key.clone(), p);
         }

@@ -59,11 +59,12 @@ impl Applicability {
 }
 
 /// A rule's raw regex: validated when its pack loads, compiled when first used (most runs
-/// never need most of them, and compiling is the larger part of start-up).
+/// never need most of them, and compiling is the larger part of start-up). Clones share the
+/// compiled regex, so a pack's rules can be warmed up while the linter is built from them.
 #[derive(Debug, Clone)]
 pub struct RuleRegex {
     source: Box<str>,
-    compiled: std::sync::OnceLock<Regex>,
+    compiled: std::sync::Arc<std::sync::OnceLock<Regex>>,
     /// Strings (lowercase) one of which every match contains (see `engine::literals`).
     needs: Option<std::sync::Arc<[Box<str>]>>,
 }
@@ -91,7 +92,7 @@ impl RuleRegex {
         });
         RuleRegex {
             source: source.into(),
-            compiled: cell,
+            compiled: std::sync::Arc::new(cell),
             needs,
         }
     }
@@ -249,5 +250,60 @@ pub struct Rule {
 impl Rule {
     pub fn name(&self) -> &str {
         &self.id[self.pack.len() + 1..]
+    }
+
+    /// All raw regexes of the rule: what it looks for, its companions and exceptions.
+    pub fn regexes(&self) -> impl Iterator<Item = &RuleRegex> {
+        let kind: Vec<&Matcher> = match &self.kind {
+            Kind::Existence(m) | Kind::Occurrence { matcher: m, .. } => vec![m],
+            Kind::Conditional { trigger, requires } => vec![trigger, requires],
+            Kind::Consistency { groups, .. } => groups.iter().map(|(_, m)| m).collect(),
+            Kind::Native => Vec::new(),
+        };
+        kind.into_iter()
+            .chain([&self.exceptions, &self.sentence_exceptions])
+            .flat_map(|m| &m.regexes)
+    }
+}
+
+/// Compiles, on all cores, the regexes of `rules` that `text` may need (those whose
+/// required literals it contains): a one-draft run does this while the linter is built.
+pub fn warm_up<'r>(rules: impl Iterator<Item = &'r Rule>, text: &str) {
+    use rayon::prelude::*;
+    let lower = text.to_ascii_lowercase();
+    let needed: Vec<&RuleRegex> = rules
+        .flat_map(Rule::regexes)
+        .filter(|re| !re.is_compiled() && re.may_match(&lower))
+        .collect();
+    needed.par_iter().for_each(|re| {
+        re.get();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warming_up_compiles_what_the_text_may_need_for_every_clone() {
+        let packs = crate::packs::builtin().unwrap();
+        let rules: Vec<&Rule> = packs.iter().flat_map(|p| &p.rules).collect();
+        let (rule, re) = rules
+            .iter()
+            .find_map(|r| {
+                r.regexes()
+                    .find(|re| re.needs().is_some())
+                    .map(|re| (*r, re))
+            })
+            .expect("a built-in rule with a regex that needs a literal");
+        let copy = rule.clone();
+        let copied = || copy.regexes().find(|c| c.as_str() == re.as_str()).unwrap();
+        assert!(!copied().is_compiled());
+        // A text without any of its literals compiles nothing.
+        warm_up(std::iter::once(rule), "xyz");
+        assert!(!copied().is_compiled());
+        let needed = &re.needs().unwrap()[0];
+        warm_up(std::iter::once(rule), &format!("bla {needed} bla"));
+        assert!(re.is_compiled() && copied().is_compiled());
     }
 }
