@@ -30,6 +30,9 @@ echo
 echo "## Directory of 100k one-reply files vs rg -i -c --no-unicode"
 "$BENCH/compare.sh" -n "$((RUNS / 2 + 1))" -c "$CORPUS" -f dir -s 100k -b count -- "$BIN" check --format json --fail-on never {INPUT}
 echo
+echo "## Directory of 100k one-reply files without library-level checks"
+"$BENCH/compare.sh" -n "$((RUNS / 2 + 1))" -c "$CORPUS" -f dir -s 100k -b count -- "$BIN" check --format json --fail-on never --ignore library {INPUT}
+echo
 echo "## Peak RSS by library size (JSONL, JSON report to a file)"
 for size in 10k 100k 1m; do
   f="$CORPUS/replies-$size.jsonl"; [ "$size" = 1m ] && f="$CORPUS-1m/replies-1m.jsonl"
