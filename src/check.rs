@@ -19,6 +19,19 @@ pub struct FileResult {
     pub summaries: Vec<library::Summary>,
 }
 
+impl FileResult {
+    /// A file that could not be checked, and why.
+    pub fn failed(path: &str, message: String) -> FileResult {
+        FileResult {
+            failure: Some(Failure {
+                path: path.to_string(),
+                message,
+            }),
+            ..FileResult::default()
+        }
+    }
+}
+
 /// What checking one reply gives: the findings its suppressions leave, which suppression
 /// ids were used (`used[s][i]`), and its library summary when library rules are active.
 struct PerDoc {
@@ -164,13 +177,7 @@ impl Checker<'_> {
     pub fn check_bytes(&self, path: &str, bytes: Vec<u8>, format: Format) -> FileResult {
         match decode(bytes) {
             Ok(text) => self.check_text(path, Arc::from(text), format),
-            Err(message) => FileResult {
-                failure: Some(Failure {
-                    path: path.to_string(),
-                    message,
-                }),
-                ..FileResult::default()
-            },
+            Err(message) => FileResult::failed(path, message),
         }
     }
 
@@ -221,15 +228,7 @@ impl Checker<'_> {
         piece_bytes: usize,
         tx: std::sync::mpsc::SyncSender<Piece>,
     ) {
-        let fail = |message: String| {
-            Piece::Failed(FileResult {
-                failure: Some(Failure {
-                    path: path.to_string(),
-                    message,
-                }),
-                ..FileResult::default()
-            })
-        };
+        let fail = |message: String| Piece::Failed(FileResult::failed(path, message));
         let mut at = Place::START;
         let mut records = 0;
         let mut pending: Vec<u8> = Vec::new();
@@ -456,13 +455,7 @@ fn parse_failure(path: &str, source: &str, e: documents::ParseError, at: Place) 
         let (l, c) = LineIndex::new(source).line_col(source, o);
         format!(" (line {}, column {c})", at.lines + l)
     });
-    FileResult {
-        failure: Some(Failure {
-            path: path.to_string(),
-            message: format!("{}{}", e.message, place.unwrap_or_default()),
-        }),
-        ..FileResult::default()
-    }
+    FileResult::failed(path, format!("{}{}", e.message, place.unwrap_or_default()))
 }
 
 /// Moves the diagnostics of a piece that starts at `at` to offsets and lines in the whole

@@ -145,13 +145,8 @@ pub fn run(
         let results: Vec<FileResult> = rest[..len]
             .par_iter()
             .map(|&i| {
-                check_input(&inputs[i], &profiles[&keys[i]]).unwrap_or_else(|message| FileResult {
-                    failure: Some(Failure {
-                        path: inputs[i].display.clone(),
-                        message,
-                    }),
-                    ..FileResult::default()
-                })
+                check_input(&inputs[i], &profiles[&keys[i]])
+                    .unwrap_or_else(|message| FileResult::failed(&inputs[i].display, message))
             })
             .collect();
         for r in results {
@@ -172,13 +167,7 @@ fn jsonl(input: &Input, profile: &Profile, out: &mut Out, seen: &mut Seen) -> Re
     };
     let mut write = |r: FileResult| out.write(r, seen);
     let path = &input.display;
-    let cannot_read = |why: String| FileResult {
-        failure: Some(Failure {
-            path: path.clone(),
-            message: format!("cannot read: {why}"),
-        }),
-        ..FileResult::default()
-    };
+    let cannot_read = |why: String| FileResult::failed(path, format!("cannot read: {why}"));
     match &input.source {
         Source::Stdin => checker.check_jsonl_stream(path, std::io::stdin(), PIECE_BYTES, write),
         Source::File(p) => match std::fs::File::open(p) {

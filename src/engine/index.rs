@@ -48,6 +48,18 @@ pub(crate) struct Hit {
     pub end: usize,
 }
 
+impl Hit {
+    fn of(slot: u32, m: crate::pattern::PhraseMatch) -> Hit {
+        Hit {
+            slot,
+            first: m.first as u32,
+            last: m.last as u32,
+            start: m.start,
+            end: m.end,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     /// The slots of all rules with this phrase (and skip mask): it is matched once for all.
@@ -115,13 +127,14 @@ impl WordCache {
             overflow: Vec::new(),
         }
     }
+}
 
-    fn info(&self, id: u32) -> &WordInfo {
-        if id & OVERFLOW != 0 {
-            &self.overflow[(id & !OVERFLOW) as usize]
-        } else {
-            &self.infos[id as usize]
-        }
+/// The info of word `id` of a reply: in the cache, or in the reply's overflow.
+fn info_of<'c>(infos: &'c [WordInfo], overflow: &'c [WordInfo], id: u32) -> &'c WordInfo {
+    if id & OVERFLOW != 0 {
+        &overflow[(id & !OVERFLOW) as usize]
+    } else {
+        &infos[id as usize]
     }
 }
 
@@ -390,7 +403,6 @@ impl Index {
         if cache.index != self.id {
             *cache = WordCache::new(self.id);
         }
-        let cache = &mut *cache;
         cache.overflow.clear();
         cache.words.clear();
         cache.present.clear();
@@ -410,7 +422,7 @@ impl Index {
                     (cache.overflow.len() - 1) as u32 | OVERFLOW
                 }
             };
-            if let Some(v) = cache.info(id).vocab {
+            if let Some(v) = info_of(&cache.infos, &cache.overflow, id).vocab {
                 cache.present[v as usize >> 6] |= 1 << (v & 63);
             }
             cache.words.push(id);
@@ -420,12 +432,7 @@ impl Index {
         let mut hits = Vec::new();
         let mut lazy = Vec::new();
         for (i, &id) in cache.words.iter().enumerate() {
-            let starts = if id & OVERFLOW != 0 {
-                &cache.overflow[(id & !OVERFLOW) as usize].starts
-            } else {
-                &cache.infos[id as usize].starts
-            };
-            for &e in starts.iter() {
+            for &e in info_of(&cache.infos, &cache.overflow, id).starts.iter() {
                 let entry = &self.entries[e as usize];
                 let state = &mut cache.state[e as usize];
                 if *state == 0 {
@@ -439,13 +446,7 @@ impl Index {
                     continue;
                 }
                 if let Some(m) = entry.phrase.match_at(a, i, entry.skip) {
-                    hits.extend(entry.slots.iter().map(|&slot| Hit {
-                        slot,
-                        first: m.first as u32,
-                        last: m.last as u32,
-                        start: m.start,
-                        end: m.end,
-                    }));
+                    hits.extend(entry.slots.iter().map(|&slot| Hit::of(slot, m)));
                 }
             }
         }
@@ -469,13 +470,7 @@ impl Index {
             let (Some(m), Some(&skip)) = (self.lazy.get(slot), self.lazy_skip.get(slot)) else {
                 continue;
             };
-            let hit = |m: crate::pattern::PhraseMatch| Hit {
-                slot: *slot,
-                first: m.first as u32,
-                last: m.last as u32,
-                start: m.start,
-                end: m.end,
-            };
+            let hit = |m| Hit::of(*slot, m);
             for &e in self.lazy_entries.get(slot).into_iter().flatten() {
                 let p = &self.entries[e as usize].phrase;
                 match at {

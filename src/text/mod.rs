@@ -114,12 +114,6 @@ impl<'t> Analysis<'t> {
         &self.folded[a as usize..b as usize]
     }
 
-    /// The folded forms of all words, end to end (no separators): a word part absent here
-    /// is in no word.
-    pub fn folded_text(&self) -> &str {
-        &self.folded
-    }
-
     /// Whether byte offset `at` stands in a span of one of the kinds in `mask`.
     pub fn is_masked(&self, at: usize, mask: Mask) -> bool {
         self.masked
