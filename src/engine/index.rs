@@ -98,10 +98,11 @@ struct WordCache {
     index: u64,
     ids: HashMap<Box<str>, u32>,
     infos: Vec<WordInfo>,
-    /// Per reply, reused: the info of each word, the vocabulary present, and per entry
-    /// whether the reply has what it needs (0: not yet known, 1: yes, 2: no).
+    /// Per reply, reused: the info of each word, the vocabulary present (as a set and as a
+    /// list), and per entry whether the reply has what it needs (1: yes, else no).
     words: Vec<u32>,
     present: Vec<u64>,
+    present_list: Vec<u32>,
     state: Vec<u8>,
     /// Infos of words that did not fit the cache, for this reply only.
     overflow: Vec<WordInfo>,
@@ -123,6 +124,7 @@ impl WordCache {
             infos: Vec::new(),
             words: Vec::new(),
             present: Vec::new(),
+            present_list: Vec::new(),
             state: Vec::new(),
             overflow: Vec::new(),
         }
@@ -222,6 +224,27 @@ impl Builder {
     }
 
     pub fn finish(self) -> Index {
+        // Each entry that needs words is looked at only in replies with a word of its
+        // likeliest-rare set (see `rarity`); most replies lack it, and then nothing more
+        // about the entry is tested.
+        let mut words: Vec<&str> = vec![""; self.vocab.len()];
+        for (w, &v) in &self.vocab {
+            words[v as usize] = w;
+        }
+        let mut triggers: Vec<Vec<u32>> = vec![Vec::new(); self.vocab.len()];
+        let mut initial = vec![0u8; self.entries.len()];
+        for (i, e) in self.entries.iter().enumerate() {
+            let rarest = e.needs.iter().max_by(|x, y| {
+                let (rx, ry) = (rarity(x, &words), rarity(y, &words));
+                rx.total_cmp(&ry)
+            });
+            match rarest {
+                Some(set) => set
+                    .iter()
+                    .for_each(|&v| triggers[v as usize].push(i as u32)),
+                None => initial[i] = 1,
+            }
+        }
         let mut by_word: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut by_prefix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
         let mut by_suffix: HashMap<Box<str>, Vec<u32>> = HashMap::default();
@@ -258,6 +281,8 @@ impl Builder {
         any.dedup();
         Index {
             id: NEXT_INDEX.fetch_add(1, Ordering::Relaxed),
+            triggers: triggers.into_iter().map(Vec::into_boxed_slice).collect(),
+            initial: initial.into(),
             entries: self.entries,
             vocab: self.vocab,
             by_word,
@@ -278,10 +303,27 @@ impl Builder {
     }
 }
 
+/// How rare a set of required words is likely to be in replies (higher: rarer). Short words
+/// are the frequent ones ("je", "we", "het"), and a set is as frequent as its words together.
+fn rarity(set: &[u32], words: &[&str]) -> f64 {
+    let frequency: f64 = set
+        .iter()
+        .map(|&v| {
+            let len = words[v as usize].chars().count().max(1) as f64;
+            1.0 / (len * len)
+        })
+        .sum();
+    1.0 / frequency
+}
+
 #[derive(Debug)]
 pub(crate) struct Index {
     id: u64,
     entries: Vec<Entry>,
+    /// By vocabulary id: the entries whose rarest required set has that word.
+    triggers: Box<[Box<[u32]>]>,
+    /// Per entry, the state a reply starts in: 1 (may match) for entries that need no word.
+    initial: Box<[u8]>,
     vocab: HashMap<Box<str>, u32>,
     by_word: HashMap<Box<str>, Vec<u32>>,
     by_prefix: HashMap<Box<str>, Vec<u32>>,
@@ -407,6 +449,7 @@ impl Index {
         cache.words.clear();
         cache.present.clear();
         cache.present.resize(self.vocab.len().div_ceil(64), 0);
+        cache.present_list.clear();
         for i in 0..a.words.len() {
             let w = a.folded(i);
             let id = match cache.ids.get(w) {
@@ -423,24 +466,36 @@ impl Index {
                 }
             };
             if let Some(v) = info_of(&cache.infos, &cache.overflow, id).vocab {
-                cache.present[v as usize >> 6] |= 1 << (v & 63);
+                let (slot, bit) = (v as usize >> 6, 1 << (v & 63));
+                if cache.present[slot] & bit == 0 {
+                    cache.present[slot] |= bit;
+                    cache.present_list.push(v);
+                }
             }
             cache.words.push(id);
         }
         cache.state.clear();
-        cache.state.resize(self.entries.len(), 0);
+        cache.state.extend_from_slice(&self.initial);
+        for &v in &cache.present_list {
+            for &e in self.triggers[v as usize].iter() {
+                let state = &mut cache.state[e as usize];
+                if *state == 0 {
+                    *state = if self.entries[e as usize].possible(&cache.present) {
+                        1
+                    } else {
+                        2
+                    };
+                }
+            }
+        }
         let mut hits = Vec::new();
         let mut lazy = Vec::new();
         for (i, &id) in cache.words.iter().enumerate() {
             for &e in info_of(&cache.infos, &cache.overflow, id).starts.iter() {
-                let entry = &self.entries[e as usize];
-                let state = &mut cache.state[e as usize];
-                if *state == 0 {
-                    *state = if entry.possible(&cache.present) { 1 } else { 2 };
-                }
-                if *state == 2 {
+                if cache.state[e as usize] != 1 {
                     continue;
                 }
+                let entry = &self.entries[e as usize];
                 if entry.lazy {
                     lazy.push((e, i as u32));
                     continue;
