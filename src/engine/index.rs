@@ -606,10 +606,11 @@ impl Literals {
             })
             .collect();
         let automaton = (!strings.is_empty()).then(|| {
-            // A contiguous NFA: quick to build (a one-draft run builds it for one reply),
-            // and a reply is short.
+            // A DFA: one table lookup per byte of every reply (7% of the CPU of a library
+            // run went to the contiguous NFA's overlapping search); building it for these few
+            // short strings costs a one-draft run nothing measurable (10.3 ms both ways).
             aho_corasick::AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .ascii_case_insensitive(true)
                 .build(&strings)
                 .expect("regex literals are few and short")
