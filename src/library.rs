@@ -74,12 +74,13 @@ fn mix(mut x: u64) -> u64 {
 /// One-permutation MinHash with densification: each shingle is hashed once and lands in one
 /// of the bins (its minimum kept); empty bins borrow from the next filled bin, re-mixed, so
 /// short replies still compare well (Shrivastava 2017). One hash per shingle instead of 64.
-fn signature(words: &[&str]) -> [u32; HASHES] {
+/// `words`: the words' [`fnv`] hashes, each hashed once though it stands in two shingles.
+fn signature(words: &[u64]) -> [u32; HASHES] {
     let mut bins = [u64::MAX; HASHES];
     for w in words.windows(SHINGLE.min(words.len().max(1))) {
         let h = w
             .iter()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, word| mix(h ^ fnv(word)));
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, &word| mix(h ^ word));
         let bin = (h % HASHES as u64) as usize;
         bins[bin] = bins[bin].min(h / HASHES as u64);
     }
@@ -124,9 +125,9 @@ pub fn summarise_analysis(
 ) -> Summary {
     let text = a.text;
     let n = a.words.len();
-    let folded: Vec<&str> = (0..n).map(|i| a.folded(i)).collect();
-    let signature = signature(&folded);
-    let opener = (n >= 3).then(|| folded[..3].join(" "));
+    let hashes: Vec<u64> = (0..n).map(|i| fnv(a.folded(i))).collect();
+    let signature = signature(&hashes);
+    let opener = (n >= 3).then(|| [a.folded(0), a.folded(1), a.folded(2)].join(" "));
     let opener_span = if n >= 3 {
         (to_file(a.words[0].start), to_file(a.words[2].end))
     } else {
@@ -282,19 +283,20 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
         }
         x
     }
-    // Per band (in parallel): replies whose band is equal, in reply order; similar pairs
-    // among neighbours are joined. The order of joining does not change the clusters.
+    // Per band (in parallel): replies whose band is equal, in reply order, as candidate
+    // pairs of neighbours; similar pairs are joined (the order of joining does not change
+    // the clusters).
     use rayon::prelude::*;
-    let pairs: Vec<(usize, usize)> = (0..BANDS)
+    let candidates: Vec<Vec<(u32, u32)>> = (0..BANDS)
         .into_par_iter()
-        .flat_map_iter(|band| {
+        .map(|band| {
             // A band is ROWS = 4 values: one u128 key, compared exactly.
-            let mut keyed: Vec<(u128, usize)> = eligible
+            let mut keyed: Vec<(u128, u32)> = eligible
                 .iter()
                 .map(|&i| {
                     let rows = &summaries[i].signature[band * ROWS..(band + 1) * ROWS];
                     let key = rows.iter().fold(0u128, |k, &r| (k << 32) | r as u128);
-                    (key, i)
+                    (key, i as u32)
                 })
                 .collect();
             keyed.sort_unstable();
@@ -302,20 +304,27 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
                 .windows(2)
                 .filter(|w| w[0].0 == w[1].0)
                 .map(|w| (w[0].1, w[1].1))
-                .filter(|&(a, b)| {
-                    let same = summaries[a]
-                        .signature
-                        .iter()
-                        .zip(&summaries[b].signature)
-                        .filter(|(x, y)| x == y)
-                        .count();
-                    same as f64 / HASHES as f64 >= params.similarity
-                })
-                .collect::<Vec<_>>()
+                .collect()
         })
         .collect();
-    for (a, b) in pairs {
-        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+    // Replies that are alike share several bands: each pair is compared once, in parallel.
+    let mut pairs: Vec<(u32, u32)> = candidates.into_iter().flatten().collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let similar: Vec<(u32, u32)> = pairs
+        .into_par_iter()
+        .filter(|&(a, b)| {
+            let same = summaries[a as usize]
+                .signature
+                .iter()
+                .zip(&summaries[b as usize].signature)
+                .filter(|(x, y)| x == y)
+                .count();
+            same as f64 / HASHES as f64 >= params.similarity
+        })
+        .collect();
+    for (a, b) in similar {
+        let (ra, rb) = (root(&mut parent, a as usize), root(&mut parent, b as usize));
         if ra != rb {
             parent[ra.max(rb)] = ra.min(rb);
         }
