@@ -480,6 +480,102 @@ fn shift(result: &mut FileResult, at: Place) {
     }
 }
 
+/// Where a span of a file stands: the line and column of its start, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+/// Locates `spans` (byte offsets) in `source`.
+pub fn locate_in_source(source: &str, spans: &[(usize, usize)]) -> Vec<Located> {
+    let lines = LineIndex::new(source);
+    spans
+        .iter()
+        .map(|&(start, end)| {
+            let (line, column) = lines.line_col(source, start);
+            Located {
+                line,
+                column,
+                text: source.get(start..end).unwrap_or_default().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Locates `spans` (byte offsets) in the file at `path` without holding it: one read
+/// through it counts lines up to each span, then each span is read from its line start.
+/// This is how a streamed run places library findings in files it no longer holds.
+pub fn locate_in_file(
+    path: &std::path::Path,
+    spans: &[(usize, usize)],
+) -> std::io::Result<Vec<Located>> {
+    locate_in_file_by(path, spans, 1 << 20)
+}
+
+/// [`locate_in_file`], reading `chunk` bytes at a time.
+fn locate_in_file_by(
+    path: &std::path::Path,
+    spans: &[(usize, usize)],
+    chunk: usize,
+) -> std::io::Result<Vec<Located>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| spans[i].0);
+    // Per span: its line number and where that line starts.
+    let mut lines_of = vec![(1usize, 0usize); spans.len()];
+    let mut buf = vec![0u8; chunk];
+    // Everything before `at` is counted: `lines` line breaks, the last line starting at `line_start`.
+    let (mut at, mut lines, mut line_start) = (0usize, 0usize, 0usize);
+    let mut next = 0;
+    let count = |bytes: &[u8], from: usize, lines: &mut usize, line_start: &mut usize| {
+        for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            *lines += 1;
+            *line_start = from + i + 1;
+        }
+    };
+    while next < order.len() {
+        let n = file.read(&mut buf)?;
+        let chunk_start = at;
+        // Spans that start in this chunk (or beyond the end, once the file is read).
+        while next < order.len() && (spans[order[next]].0 < chunk_start + n || n == 0) {
+            let upto = spans[order[next]].0.clamp(at, chunk_start + n);
+            count(
+                &buf[at - chunk_start..upto - chunk_start],
+                at,
+                &mut lines,
+                &mut line_start,
+            );
+            at = upto;
+            lines_of[order[next]] = (lines + 1, line_start);
+            next += 1;
+        }
+        if n == 0 {
+            break;
+        }
+        count(&buf[at - chunk_start..n], at, &mut lines, &mut line_start);
+        at = chunk_start + n;
+    }
+    let mut out = Vec::with_capacity(spans.len());
+    for (&(start, end), (line, from)) in spans.iter().zip(lines_of) {
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(from as u64))?;
+        (&mut file)
+            .take(end.saturating_sub(from) as u64)
+            .read_to_end(&mut bytes)?;
+        let head = start.saturating_sub(from).min(bytes.len());
+        let before = String::from_utf8_lossy(&bytes[..head]);
+        out.push(Located {
+            line,
+            column: before.trim_end_matches('\r').chars().count() + 1,
+            text: String::from_utf8_lossy(&bytes[head..]).into_owned(),
+        });
+    }
+    Ok(out)
+}
+
 /// Diagnostics of the active library rules over all replies of a run. `source_of` gives a
 /// file's text (for line and column).
 pub fn library_diagnostics(
@@ -488,23 +584,47 @@ pub fn library_diagnostics(
     params: &library::Params,
     source_of: impl Fn(&str) -> Option<Arc<str>>,
 ) -> Vec<Diagnostic> {
+    library_diagnostics_located(linter, summaries, params, |path, spans| {
+        source_of(path).map(|source| locate_in_source(&source, spans))
+    })
+}
+
+/// As [`library_diagnostics`], with `locate` placing the spans of one file (`None`: the file
+/// cannot be read, and its findings are left out).
+pub fn library_diagnostics_located(
+    linter: &Linter,
+    summaries: &[library::Summary],
+    params: &library::Params,
+    mut locate: impl FnMut(&str, &[(usize, usize)]) -> Option<Vec<Located>>,
+) -> Vec<Diagnostic> {
+    let found: Vec<(library::Finding, usize)> = library::findings(summaries, params)
+        .into_iter()
+        .filter_map(|f| linter.native(f.rule).map(|r| (f, r)))
+        .collect();
+    // Each file is located once, for all its findings.
+    let mut by_path: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, (f, _)) in found.iter().enumerate() {
+        by_path.entry(&summaries[f.at].path).or_default().push(i);
+    }
+    let mut located: Vec<Option<Located>> = vec![None; found.len()];
+    for (path, ids) in by_path {
+        let spans: Vec<(usize, usize)> = ids
+            .iter()
+            .map(|&i| (found[i].0.start, found[i].0.end))
+            .collect();
+        if let Some(places) = locate(path, &spans) {
+            for (i, place) in ids.into_iter().zip(places) {
+                located[i] = Some(place);
+            }
+        }
+    }
     let mut out = Vec::new();
-    let mut lines: std::collections::HashMap<String, (Arc<str>, LineIndex)> = Default::default();
-    for f in library::findings(summaries, params) {
-        let Some(r) = linter.native(f.rule) else {
+    for ((f, r), place) in found.into_iter().zip(located) {
+        let Some(Located { line, column, text }) = place else {
             continue;
         };
         let rule = &linter.rules()[r];
         let s = &summaries[f.at];
-        if !lines.contains_key(&s.path) {
-            let Some(src) = source_of(&s.path) else {
-                continue;
-            };
-            let ix = LineIndex::new(&src);
-            lines.insert(s.path.clone(), (src, ix));
-        }
-        let (src, ix) = &lines[&s.path];
-        let (line, column) = ix.line_col(src, f.start);
         let vars: Vec<(&str, &str)> = f.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
         out.push(Diagnostic {
             path: s.path.clone(),
@@ -521,9 +641,44 @@ pub fn library_diagnostics(
                 line,
                 column,
             },
-            text: src[f.start..f.end].to_string(),
+            text,
             fixes: Vec::new(),
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_located_in_a_file_as_in_its_text() {
+        let text = "één\r\ntwee 😊 drie\n\nvier\r\nvijf zes";
+        let path =
+            std::env::temp_dir().join(format!("webcare-lint-{}-locate.txt", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        // Every span between char boundaries, given out of order and twice.
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for (i, &a) in bounds.iter().enumerate().rev() {
+            for &b in &bounds[i..] {
+                spans.push((a, b));
+            }
+        }
+        spans.push(spans[3]);
+        let expected = locate_in_source(text, &spans);
+        assert_eq!(expected[0].text, "");
+        assert!(expected.iter().any(|l| l.line == 5 && l.column == 6));
+        for chunk in [1, 2, 3, 7, 64] {
+            assert_eq!(
+                locate_in_file_by(&path, &spans, chunk).unwrap(),
+                expected,
+                "chunk {chunk}"
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
 }

@@ -1,6 +1,8 @@
 //! Streaming: a JSONL library checked piece by piece gives exactly what the whole file gives,
 //! and `check` writing findings as it goes prints exactly the held report.
 
+mod common;
+
 use std::process::Command;
 use std::sync::Arc;
 use webcare_lint::check::{Checker, FileResult};
@@ -127,37 +129,74 @@ fn run(args: &[&str]) -> (String, String, i32) {
 }
 
 /// `--statistics` needs the whole report, so it takes the held path; with JSON, the
-/// statistics go to stderr and stdout must be the same report.
+/// statistics go to stderr and stdout must be the same report. With library rules the
+/// streamed run holds rendered findings and merges the library findings in at the end,
+/// reading their spans back from the files.
 #[test]
 fn streamed_output_is_the_held_report() {
-    for inputs in [
-        &["fixtures/drafts"][..],
-        &["fixtures/libraries"][..],
-        &[
-            "fixtures/libraries/replies.jsonl",
-            "fixtures/corpus/tuning.jsonl",
-            "fixtures/drafts",
-        ][..],
-        &["fixtures/corpus", "fixtures/no-such-file.txt"][..],
-    ] {
-        let mut statistics = String::new();
-        for format in ["json", "short", "github"] {
-            let mut args = vec!["check", "--ignore", "library", "--format", format];
-            args.extend(inputs);
-            let (streamed, _, code) = run(&args);
-            args.push("--statistics");
-            let (mut held, stats, held_code) = run(&args);
-            if format == "json" {
-                statistics = stats;
-            } else {
-                // The statistics follow the report on stdout.
-                assert!(held.ends_with(&statistics), "{format} {inputs:?}");
-                held.truncate(held.len() - statistics.len());
+    // A library whose library findings sit past the first line and column, after CRLF and
+    // non-ASCII text, in the second of two 1 MiB reads.
+    let dir = common::scratch("streamed-library");
+    let twin = "Wat vervelend dat je pakket nog niet binnen is. Ik heb het nagekeken en het komt morgen vóór 12 uur bij je aan.";
+    let mut jsonl = String::from("{\"id\": \"één\", \"text\": \"Hoi 😊 ik kijk het na.\"}\r\n");
+    // Few replies (a debug build checks them quickly), each with a long field to skip.
+    let note = "x".repeat(4000);
+    while jsonl.len() < (1 << 20) + 5000 {
+        let n = jsonl.len();
+        jsonl.push_str(&format!(
+            "{{\"id\": \"r{n}\", \"note\": \"{note}\", \"text\": \"Dag! Order {n} is vandaag verstuurd, morgen heb je hem.\\n^Sanne\"}}\n"
+        ));
+    }
+    for i in 0..3 {
+        jsonl.push_str(&format!(
+            "{{\"id\": \"tweeling {i}\", \"text\": \"{twin}\"}}\r\n"
+        ));
+    }
+    jsonl.push_str("{\"id\": \"leeg\", \"text\": \" \"}\n");
+    let library = dir.join("library.jsonl");
+    std::fs::write(&library, jsonl).unwrap();
+    let library = library.to_str().unwrap();
+    let mut library_findings = 0;
+    for ignore in [&["--ignore", "library"][..], &[][..]] {
+        for inputs in [
+            &["fixtures/drafts"][..],
+            &["fixtures/libraries"][..],
+            &[
+                "fixtures/libraries/replies.jsonl",
+                "fixtures/corpus/tuning.jsonl",
+                "fixtures/drafts",
+            ][..],
+            &["fixtures/corpus", "fixtures/no-such-file.txt"][..],
+            &["fixtures/render/library-level.md", "fixtures/drafts"][..],
+            &[library, "fixtures/render/library-level.md"][..],
+        ] {
+            let mut statistics = String::new();
+            for format in ["json", "short", "github"] {
+                let mut args = vec!["check", "--format", format];
+                args.extend(ignore);
+                args.extend(inputs);
+                let (streamed, _, code) = run(&args);
+                args.push("--statistics");
+                let (mut held, stats, held_code) = run(&args);
+                if format == "json" {
+                    statistics = stats;
+                } else {
+                    // The statistics follow the report on stdout.
+                    assert!(held.ends_with(&statistics), "{format} {inputs:?}");
+                    held.truncate(held.len() - statistics.len());
+                }
+                assert!(!statistics.is_empty());
+                assert_eq!(streamed, held, "{format} {inputs:?} {ignore:?}");
+                assert_eq!(code, held_code, "{format} {inputs:?} {ignore:?}");
+                assert!(!streamed.is_empty(), "{format} {inputs:?}");
+                library_findings += streamed.matches("library/").count();
             }
-            assert!(!statistics.is_empty());
-            assert_eq!(streamed, held, "{format} {inputs:?}");
-            assert_eq!(code, held_code, "{format} {inputs:?}");
-            assert!(!streamed.is_empty(), "{format} {inputs:?}");
         }
     }
+    // Per format: near-duplicate, empty reply and repeated opener in the Markdown library
+    // (twice), near-duplicate, empty reply and repeated sign-off in the JSONL one.
+    assert!(
+        library_findings >= 3 * 9,
+        "{library_findings} library findings"
+    );
 }

@@ -10,13 +10,15 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::sync::Arc;
 use webcare_lint::baseline::Baseline;
-use webcare_lint::check::{Checker, FileResult, library_diagnostics};
+use webcare_lint::check::{
+    Checker, FileResult, Located, library_diagnostics_located, locate_in_source,
+};
 use webcare_lint::config::{Config, FailOn, Settings};
 use webcare_lint::engine::{Linter, Rule, Selection};
 use webcare_lint::fix;
 use webcare_lint::fsutil::write_atomic;
 use webcare_lint::library::Summary;
-use webcare_lint::report::{Failure, Human, Report};
+use webcare_lint::report::{Diagnostic, Failure, Human, Report};
 
 /// The config in force: `--config`, or the one discovered from the current directory.
 pub fn load_config(explicit: Option<&Path>) -> Result<Option<Config>, CliError> {
@@ -170,7 +172,20 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
         .unwrap_or(FailOn::At(webcare_lint::engine::Severity::Warning));
     let library_rules = profiles.values().any(|p| p.linter.has_pack("library"));
     if super::stream::possible(&args, &inputs, library_rules, base.baseline.is_some()) {
-        let (worst, failed) = super::stream::run(&args, &inputs, &keys, &profiles)?;
+        // Library findings are placed by reading their spans back from the files.
+        let files: HashMap<&str, &Path> = inputs
+            .iter()
+            .filter_map(|i| match &i.source {
+                Source::File(p) => Some((i.display.as_str(), p.as_path())),
+                _ => None,
+            })
+            .collect();
+        let library = library_rules.then_some(|summaries: &[Summary]| {
+            library_diagnostics_of(summaries, &profiles, &base, |path, spans| {
+                webcare_lint::check::locate_in_file(files.get(path)?, spans).ok()
+            })
+        });
+        let (worst, failed) = super::stream::run(&args, &inputs, &keys, &profiles, library)?;
         exit_without_dropping(profiles);
         return Ok(match fail_on {
             _ if failed => TROUBLE,
@@ -255,6 +270,26 @@ fn lint(
     (report, sources, summaries)
 }
 
+/// The findings across all replies of the run (pack `library`), of the base profile's
+/// rules; `locate` places spans in a file.
+fn library_diagnostics_of(
+    summaries: &[Summary],
+    profiles: &HashMap<Vec<usize>, Profile>,
+    base: &Settings,
+    locate: impl FnMut(&str, &[(usize, usize)]) -> Option<Vec<Located>>,
+) -> Vec<Diagnostic> {
+    let Some(profile) = profiles
+        .get(&Vec::new())
+        .or_else(|| profiles.values().next())
+    else {
+        return Vec::new();
+    };
+    if summaries.is_empty() {
+        return Vec::new();
+    }
+    library_diagnostics_located(&profile.linter, summaries, &base.library_params(), locate)
+}
+
 /// Adds the findings across all replies of the run (pack `library`).
 fn library_findings(
     report: &mut Report,
@@ -263,20 +298,12 @@ fn library_findings(
     profiles: &HashMap<Vec<usize>, Profile>,
     base: &Settings,
 ) {
-    let Some(profile) = profiles
-        .get(&Vec::new())
-        .or_else(|| profiles.values().next())
-    else {
-        return;
-    };
-    if summaries.is_empty() {
-        return;
-    }
-    let found = library_diagnostics(&profile.linter, summaries, &base.library_params(), |path| {
-        sources
+    let found = library_diagnostics_of(summaries, profiles, base, |path, spans| {
+        let source = sources
             .get(path)
             .cloned()
-            .or_else(|| std::fs::read_to_string(path).ok().map(Arc::from))
+            .or_else(|| std::fs::read_to_string(path).ok().map(Arc::from))?;
+        Some(locate_in_source(&source, spans))
     });
     for d in &found {
         if !sources.contains_key(&d.path) {

@@ -1,7 +1,13 @@
-//! `check` as a stream: when nothing needs the whole run at once (no library rules, fixes,
-//! diffs, baselines or statistics), findings are written as files and pieces of JSONL
-//! libraries are checked, so memory stays flat however large the input. The output is
-//! byte for byte the held report's (same order: path, offset, rule).
+//! `check` as a stream: when nothing needs the whole run at once (no fixes, diffs, baselines
+//! or statistics), findings are written as files and pieces of JSONL libraries are checked,
+//! so memory stays flat however large the input. The output is byte for byte the held
+//! report's (same order: path, offset, rule).
+//!
+//! Library rules look across all replies: their findings are known only at the end and go
+//! between the others. Then the output is held as rendered bytes (with each diagnostic's
+//! place in the order) and merged with the library findings at the end; of the replies,
+//! only their small library summaries are kept, and the spans of the findings are read back
+//! from the files.
 
 use super::args::{CheckArgs, OutputFormat};
 use super::check::{Profile, check_input};
@@ -12,7 +18,8 @@ use std::collections::HashMap;
 use webcare_lint::check::{Checker, FileResult};
 use webcare_lint::documents::Format;
 use webcare_lint::engine::Severity;
-use webcare_lint::report::{Failure, JsonStream, Report, Summary};
+use webcare_lint::library;
+use webcare_lint::report::{Diagnostic, Failure, JsonStream, Report, Summary};
 
 /// How much of a JSONL library is read and checked at a time.
 const PIECE_BYTES: usize = 1 << 20;
@@ -20,8 +27,8 @@ const PIECE_BYTES: usize = 1 << 20;
 const FILE_BATCH: usize = 512;
 
 /// Whether this run can be streamed: the format writes findings in order without the whole
-/// report, nothing looks across files, and no path is given twice (its findings would
-/// interleave).
+/// report, no path is given twice (its findings would interleave), and library rules
+/// (which look across files) read only files, which can be read again for their findings.
 pub fn possible(args: &CheckArgs, inputs: &[Input], library_rules: bool, baseline: bool) -> bool {
     let format = matches!(
         args.format,
@@ -30,9 +37,10 @@ pub fn possible(args: &CheckArgs, inputs: &[Input], library_rules: bool, baselin
     let mut paths: Vec<&str> = inputs.iter().map(|i| i.display.as_str()).collect();
     paths.sort_unstable();
     let distinct = paths.windows(2).all(|w| w[0] != w[1]);
+    let rereadable = inputs.iter().all(|i| !matches!(i.source, Source::Stdin));
     format
         && distinct
-        && !library_rules
+        && (!library_rules || rereadable)
         && !baseline
         && !args.fix
         && !args.diff
@@ -41,9 +49,87 @@ pub fn possible(args: &CheckArgs, inputs: &[Input], library_rules: bool, baselin
 }
 
 /// Where streamed findings go.
-enum Out {
+enum To {
     Json(JsonStream<std::io::StdoutLock<'static>>),
     Text(fn(&Report) -> String),
+}
+
+struct Out {
+    to: To,
+    /// With library rules: what is to be written, until their findings are known.
+    held: Option<Held>,
+}
+
+/// The rendered diagnostics of a run with library rules, in report order, and the
+/// summaries of its replies.
+#[derive(Default)]
+struct Held {
+    bytes: Vec<u8>,
+    marks: Vec<Mark>,
+    /// The paths and rule ids of the marks.
+    paths: Vec<String>,
+    rules: Vec<String>,
+    rule_ids: HashMap<String, u32>,
+    summaries: Vec<library::Summary>,
+    scratch: Vec<u8>,
+}
+
+/// One held diagnostic: its sort key (as [`Report::sort`]) and where its bytes end.
+struct Mark {
+    path: u32,
+    start: usize,
+    rule: u32,
+    end: usize,
+    to: usize,
+}
+
+impl Held {
+    fn hold(&mut self, to: &To, d: Diagnostic) {
+        if self.paths.last() != Some(&d.path) {
+            self.paths.push(d.path.clone());
+        }
+        let rule = match self.rule_ids.get(&d.rule) {
+            Some(&r) => r,
+            None => {
+                let r = self.rules.len() as u32;
+                self.rules.push(d.rule.clone());
+                self.rule_ids.insert(d.rule.clone(), r);
+                r
+            }
+        };
+        let (start, end) = (d.span.start, d.span.end);
+        match to {
+            To::Json(_) => {
+                webcare_lint::report::render_json(&d, &mut self.bytes, &mut self.scratch)
+            }
+            To::Text(render) => self.bytes.extend_from_slice(
+                render(&Report {
+                    diagnostics: vec![d],
+                    ..Report::default()
+                })
+                .as_bytes(),
+            ),
+        }
+        self.marks.push(Mark {
+            path: self.paths.len() as u32 - 1,
+            start,
+            rule,
+            end,
+            to: self.bytes.len(),
+        });
+    }
+
+    /// Whether library diagnostic `d` comes before held `mark` in the report (on equal keys
+    /// the held one first, as the held report's stable sort leaves them).
+    fn before(&self, d: &Diagnostic, mark: &Mark) -> bool {
+        let key = (
+            self.paths[mark.path as usize].as_str(),
+            mark.start,
+            self.rules[mark.rule as usize].as_str(),
+            mark.end,
+        );
+        (d.path.as_str(), d.span.start, d.rule.as_str(), d.span.end) < key
+    }
 }
 
 /// What the stream has seen, for the summary and the exit code.
@@ -54,48 +140,105 @@ struct Seen {
     worst: Option<Severity>,
 }
 
-impl Out {
-    fn write(&mut self, result: FileResult, seen: &mut Seen) -> Result<(), CliError> {
-        let FileResult {
-            mut diagnostics,
-            documents,
-            failure,
-            ..
-        } = result;
-        seen.summary.documents += documents;
-        seen.failures.extend(failure);
-        Report::sort(&mut diagnostics);
-        for d in &diagnostics {
+impl Seen {
+    fn count(&mut self, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
             match d.severity {
-                Severity::Error => seen.summary.errors += 1,
-                Severity::Warning => seen.summary.warnings += 1,
-                Severity::Info => seen.summary.infos += 1,
+                Severity::Error => self.summary.errors += 1,
+                Severity::Warning => self.summary.warnings += 1,
+                Severity::Info => self.summary.infos += 1,
             }
-            seen.worst = seen.worst.max(Some(d.severity));
+            self.worst = self.worst.max(Some(d.severity));
         }
+    }
+}
+
+impl To {
+    /// Writes `diagnostics` (in report order).
+    fn write(&mut self, diagnostics: Vec<Diagnostic>) -> Result<(), CliError> {
         match self {
-            Out::Json(s) => {
+            To::Json(s) => {
                 for d in &diagnostics {
                     if let Err(e) = s.diagnostic(d) {
                         emit_with(|_| Err(e))?;
                     }
                 }
             }
-            Out::Text(render) if !diagnostics.is_empty() => emit(&render(&Report {
+            To::Text(render) if !diagnostics.is_empty() => emit(&render(&Report {
                 diagnostics,
                 ..Report::default()
             }))?,
-            Out::Text(_) => {}
+            To::Text(_) => {}
         }
         Ok(())
     }
 
-    fn finish(self, mut seen: Seen) -> Result<Seen, CliError> {
+    fn rendered(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        match self {
+            To::Json(s) => s.rendered(bytes).or_else(|e| emit_with(|_| Err(e))),
+            To::Text(_) => emit_with(|out| std::io::Write::write_all(out, bytes)),
+        }
+    }
+}
+
+impl Out {
+    fn write(&mut self, result: FileResult, seen: &mut Seen) -> Result<(), CliError> {
+        let FileResult {
+            mut diagnostics,
+            documents,
+            failure,
+            summaries,
+            ..
+        } = result;
+        seen.summary.documents += documents;
+        seen.failures.extend(failure);
+        Report::sort(&mut diagnostics);
+        seen.count(&diagnostics);
+        match &mut self.held {
+            Some(held) => {
+                held.summaries.extend(summaries);
+                for d in diagnostics {
+                    held.hold(&self.to, d);
+                }
+                Ok(())
+            }
+            None => self.to.write(diagnostics),
+        }
+    }
+
+    /// Ends the report; `library` gives the library diagnostics of the held summaries.
+    fn finish(
+        self,
+        mut seen: Seen,
+        library: impl FnOnce(&[library::Summary]) -> Vec<Diagnostic>,
+    ) -> Result<Seen, CliError> {
+        let Out { mut to, held } = self;
+        if let Some(mut held) = held {
+            let mut found = library(&held.summaries);
+            held.summaries = Vec::new();
+            Report::sort(&mut found);
+            seen.count(&found);
+            // Merge: each library diagnostic before the first held one it precedes.
+            let mut found = found.into_iter().peekable();
+            let mut from = 0;
+            for m in &held.marks {
+                let mut before = Vec::new();
+                while let Some(d) = found.next_if(|d| held.before(d, m)) {
+                    before.push(d);
+                }
+                if !before.is_empty() {
+                    to.write(before)?;
+                }
+                to.rendered(&held.bytes[from..m.to])?;
+                from = m.to;
+            }
+            to.write(found.collect())?;
+        }
         seen.failures.sort_by(|a, b| a.path.cmp(&b.path));
         seen.summary.failures = seen.failures.len();
-        match self {
-            Out::Json(s) => emit_with(|_| s.finish(&seen.failures, &seen.summary))?,
-            Out::Text(render) => emit(&render(&Report {
+        match to {
+            To::Json(s) => emit_with(|_| s.finish(&seen.failures, &seen.summary))?,
+            To::Text(render) => emit(&render(&Report {
                 failures: seen.failures.clone(),
                 ..Report::default()
             }))?,
@@ -105,23 +248,29 @@ impl Out {
 }
 
 /// Checks `inputs` as a stream; returns the worst severity found and whether any file
-/// failed.
+/// failed. `library`: the library diagnostics over the summaries of all replies, when
+/// library rules are active.
 pub fn run(
     args: &CheckArgs,
     inputs: &[Input],
     keys: &[Vec<usize>],
     profiles: &HashMap<Vec<usize>, Profile>,
+    library: Option<impl FnOnce(&[library::Summary]) -> Vec<Diagnostic>>,
 ) -> Result<(Option<Severity>, bool), CliError> {
-    let mut out = match args.format {
+    let to = match args.format {
         OutputFormat::Json => {
             let stream = match JsonStream::new(std::io::stdout().lock()) {
                 Ok(s) => s,
                 Err(e) => return emit_with(|_| Err(e)).map(|()| (None, false)),
             };
-            Out::Json(stream)
+            To::Json(stream)
         }
-        OutputFormat::Github => Out::Text(webcare_lint::report::github),
-        _ => Out::Text(webcare_lint::report::short),
+        OutputFormat::Github => To::Text(webcare_lint::report::github),
+        _ => To::Text(webcare_lint::report::short),
+    };
+    let mut out = Out {
+        to,
+        held: library.is_some().then(Held::default),
     };
     // The report's order is by path: check in that order.
     let mut order: Vec<usize> = (0..inputs.len()).collect();
@@ -154,7 +303,10 @@ pub fn run(
         }
         rest = &rest[len..];
     }
-    let seen = out.finish(seen)?;
+    let seen = out.finish(seen, |summaries| match library {
+        Some(library) => library(summaries),
+        None => Vec::new(),
+    })?;
     Ok((seen.worst, !seen.failures.is_empty()))
 }
 

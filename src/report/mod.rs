@@ -172,27 +172,24 @@ impl<W: std::io::Write> JsonStream<W> {
     }
 
     pub fn diagnostic(&mut self, d: &Diagnostic) -> std::io::Result<()> {
-        self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
-        self.any = true;
-        self.out.write_all(b"    ")?;
-        self.nested(d, 4)
+        self.separate()?;
+        write_nested(&mut self.out, &mut self.buf, d, 4)
     }
 
-    /// Writes `value` pretty-printed, its lines after the first indented by `indent` spaces,
-    /// as it stands nested in the report.
+    /// Writes a diagnostic already rendered by [`render_json`].
+    pub fn rendered(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.separate()?;
+        self.out.write_all(bytes)
+    }
+
+    fn separate(&mut self) -> std::io::Result<()> {
+        self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
+        self.any = true;
+        self.out.write_all(b"    ")
+    }
+
     fn nested(&mut self, value: &impl Serialize, indent: usize) -> std::io::Result<()> {
-        self.buf.clear();
-        serde_json::to_writer_pretty(&mut self.buf, value).map_err(std::io::Error::from)?;
-        let pad = &b"    "[..indent];
-        // Pretty JSON has no raw line breaks inside strings: every one starts a line.
-        for (i, line) in self.buf.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                self.out.write_all(b"\n")?;
-                self.out.write_all(pad)?;
-            }
-            self.out.write_all(line)?;
-        }
-        Ok(())
+        write_nested(&mut self.out, &mut self.buf, value, indent)
     }
 
     pub fn finish(mut self, failures: &[Failure], summary: &Summary) -> std::io::Result<()> {
@@ -207,6 +204,34 @@ impl<W: std::io::Write> JsonStream<W> {
         self.out.write_all(b"\n}\n")?;
         self.out.flush()
     }
+}
+
+/// Appends to `out` the bytes [`JsonStream::diagnostic`] writes for `d`, but for the
+/// separator: a report can be held as these bytes and written later.
+pub fn render_json(d: &Diagnostic, out: &mut Vec<u8>, scratch: &mut Vec<u8>) {
+    write_nested(out, scratch, d, 4).expect("a diagnostic serializes to memory");
+}
+
+/// Writes `value` pretty-printed, its lines after the first indented by `indent` spaces, as
+/// it stands nested in the report (`scratch`: a buffer to reuse).
+fn write_nested(
+    out: &mut impl std::io::Write,
+    scratch: &mut Vec<u8>,
+    value: &impl Serialize,
+    indent: usize,
+) -> std::io::Result<()> {
+    scratch.clear();
+    serde_json::to_writer_pretty(&mut *scratch, value).map_err(std::io::Error::from)?;
+    let pad = &b"    "[..indent];
+    // Pretty JSON has no raw line breaks inside strings: every one starts a line.
+    for (i, line) in scratch.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(pad)?;
+        }
+        out.write_all(line)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -241,7 +266,7 @@ mod tests {
 
     #[test]
     fn streamed_json_is_byte_for_byte_the_held_report() {
-        for n in 0..3 {
+        for n in 0..4 {
             let mut report = Report {
                 diagnostics: (0..n).map(|i| diagnostic(i * 10, "Bel “ons”")).collect(),
                 ..Report::default()
@@ -258,8 +283,16 @@ mod tests {
             report.write_json(&mut held).unwrap();
             let mut streamed = Vec::new();
             let mut s = JsonStream::new(&mut streamed).unwrap();
-            for d in &report.diagnostics {
-                s.diagnostic(d).unwrap();
+            // Diagnostics written directly and rendered first, alternately.
+            let (mut bytes, mut scratch) = (Vec::new(), Vec::new());
+            for (i, d) in report.diagnostics.iter().enumerate() {
+                if i % 2 == 0 {
+                    s.diagnostic(d).unwrap();
+                } else {
+                    bytes.clear();
+                    render_json(d, &mut bytes, &mut scratch);
+                    s.rendered(&bytes).unwrap();
+                }
             }
             s.finish(&report.failures, &report.summary).unwrap();
             assert_eq!(
