@@ -526,7 +526,9 @@ fn locate_in_file_by(
     order.sort_by_key(|&i| spans[i].0);
     // Per span: its line number and where that line starts.
     let mut lines_of = vec![(1usize, 0usize); spans.len()];
-    let mut buf = vec![0u8; chunk];
+    // A small file (one reply of a directory) needs no large buffer.
+    let len = file.metadata().map_or(chunk, |m| m.len() as usize);
+    let mut buf = vec![0u8; chunk.min(len + 1)];
     // Everything before `at` is counted: `lines` line breaks, the last line starting at `line_start`.
     let (mut at, mut lines, mut line_start) = (0usize, 0usize, 0usize);
     let mut next = 0;

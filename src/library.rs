@@ -174,16 +174,17 @@ fn name(s: &Summary) -> String {
     }
 }
 
-fn list(names: impl Iterator<Item = String>, max: usize) -> String {
-    let all: Vec<String> = names.collect();
-    let mut out = all
+/// The first `max` of `members` by name, and how many more (only those shown are named: a
+/// sign-off can be shared by every reply of a large library).
+fn list(summaries: &[Summary], members: &[usize], max: usize) -> String {
+    let mut out = members
         .iter()
         .take(max)
-        .map(|n| format!("\"{n}\""))
+        .map(|&m| format!("\"{}\"", name(&summaries[m])))
         .collect::<Vec<_>>()
         .join(", ");
-    if all.len() > max {
-        out.push_str(&format!(" en {} meer", all.len() - max));
+    if members.len() > max {
+        out.push_str(&format!(" en {} meer", members.len() - max));
     }
     out
 }
@@ -260,10 +261,7 @@ fn repeated(
                     ("total", counted.to_string()),
                     ("percent", format!("{:.0}", part * 100.0)),
                     ("share", format!("{:.0}", share * 100.0)),
-                    (
-                        "others",
-                        list(members[1..].iter().map(|&m| name(&summaries[m])), 5),
-                    ),
+                    ("others", list(summaries, &members[1..], 5)),
                 ],
             });
         }
@@ -345,10 +343,7 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
             end: first.end,
             vars: vec![
                 ("count", c.len().to_string()),
-                (
-                    "others",
-                    list(c[1..].iter().map(|&m| name(&summaries[m])), 5),
-                ),
+                ("others", list(summaries, &c[1..], 5)),
             ],
         });
     }
