@@ -110,13 +110,17 @@ pub fn find(text: &str) -> Vec<(usize, usize, Mask)> {
 /// something other than white space (`www.`, `.nl`); most replies' dots end sentences.
 fn may_have_url(text: &str) -> bool {
     let b = text.as_bytes();
-    b.windows(2).any(|w| {
-        (w[0] == b'.' && !w[1].is_ascii_whitespace() && w[1] != b'<' && w[1] != b'>')
-            || (w == b":/")
+    memchr::memchr2_iter(b'.', b':', b).any(|i| match (b[i], b.get(i + 1)) {
+        (b'.', Some(&n)) => !n.is_ascii_whitespace() && n != b'<' && n != b'>',
+        (b':', Some(&n)) => n == b'/',
+        _ => false,
     })
 }
 
 fn quote_lines(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
+    if memchr::memchr(b'>', text.as_bytes()).is_none() {
+        return;
+    }
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         if line.trim_start().starts_with('>') {
@@ -134,10 +138,8 @@ fn quote_lines(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
 /// inside a word is an e-mail address, not a mention.
 fn tags(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
     let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if b != b'@' && b != b'#' {
-            continue;
-        }
+    for i in memchr::memchr2_iter(b'@', b'#', bytes) {
+        let b = bytes[i];
         let prev = text[..i].chars().next_back();
         if prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
             continue;
@@ -162,18 +164,21 @@ fn tags(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
 /// Paired quotation marks within a paragraph. Straight single quotes count only at word
 /// edges, so the apostrophes of 's, zo'n and auto's are never taken for quotes.
 fn quotes(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
-    // Every opening mark is `"`, `'` or starts with byte 0xE2 (‘ “ „) or 0xC2 («).
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'"' | b'\'' | 0xE2 | 0xC2))
-    {
+    // Every mark is `"`, `'` or starts with byte 0xE2 (‘ ’ “ ” „) or 0xC2 (« »): only
+    // characters starting with those bytes, or a line break, can change the state.
+    let marks = |b: &u8| matches!(b, b'"' | b'\'' | 0xE2 | 0xC2);
+    if !text.as_bytes().iter().any(marks) {
         return;
     }
     let mut open: Option<(usize, char)> = None;
-    let mut chars = text.char_indices().peekable();
-    let mut prev: Option<char> = None;
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !marks(&b) && b != b'\n' {
+            continue;
+        }
+        let mut rest = text[i..].chars();
+        let Some(c) = rest.next() else { break };
+        let next = rest.next();
+        let prev = text[..i].chars().next_back();
         if c == '\n' && next == Some('\n') {
             open = None; // a blank line ends any quote left open
         }
@@ -212,7 +217,6 @@ fn quotes(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
                 }
             }
         }
-        prev = Some(c);
     }
 }
 

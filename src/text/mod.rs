@@ -54,12 +54,26 @@ impl<'t> Analysis<'t> {
         let mut pending_clause = false;
         let mut m = 0usize;
         segment::for_each_bound(text, |start, segment| {
-            if !segment.chars().any(char::is_alphanumeric) {
-                let stop = segment.contains(['!', '?', '\n', '…'])
-                    || (segment.contains('.') && !follows_abbreviation(&folded, &words));
+            // Most segments are ASCII: tested by byte, folded by lowercasing.
+            let ascii = segment.is_ascii();
+            let is_word = if ascii {
+                segment.bytes().any(|b| b.is_ascii_alphanumeric())
+            } else {
+                segment.chars().any(char::is_alphanumeric)
+            };
+            if !is_word {
+                let has = |bytes: &[u8], chars: &[char]| {
+                    if ascii {
+                        segment.bytes().any(|b| bytes.contains(&b))
+                    } else {
+                        segment.contains(chars)
+                    }
+                };
+                let stop = has(b"!?\n", &['!', '?', '\n', '…'])
+                    || (has(b".", &['.']) && !follows_abbreviation(&folded, &words));
                 if stop {
                     pending_break = true;
-                } else if segment.contains([':', ';', '\u{2013}', '\u{2014}'])
+                } else if has(b":;", &[':', ';', '\u{2013}', '\u{2014}'])
                     || (segment == "-" && text[..start].ends_with(char::is_whitespace))
                 {
                     pending_clause = true;
@@ -90,7 +104,12 @@ impl<'t> Analysis<'t> {
                 }
             }
             let from = folded.len() as u32;
-            fold_into(segment, &mut folded);
+            if ascii {
+                folded.push_str(segment);
+                folded[from as usize..].make_ascii_lowercase();
+            } else {
+                fold_into(segment, &mut folded);
+            }
             words.push(Word {
                 start,
                 end,
