@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod documents;
 pub mod engine;
+mod fasthash;
 pub mod fix;
 pub mod fsutil;
 pub mod length;

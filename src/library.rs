@@ -5,8 +5,8 @@
 //! of its word pairs, its opener and sign-off), so memory is a few hundred bytes per reply
 //! whatever its length, and near-duplicates are found with LSH banding rather than comparing all pairs.
 
+use crate::fasthash::HashMap;
 use crate::text::Analysis;
-use std::collections::HashMap;
 
 const HASHES: usize = 64;
 const BANDS: usize = 16;
@@ -237,7 +237,7 @@ fn repeated(
     span: impl Fn(&Summary) -> (usize, usize),
     out: &mut Vec<Finding>,
 ) {
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, s) in summaries.iter().enumerate() {
         if let Some(k) = key(s) {
             groups.entry(k).or_default().push(i);
@@ -268,6 +268,23 @@ fn repeated(
     }
 }
 
+/// Whether at least `min_same` of the values of two signatures are equal; stops at the
+/// first block of values that leaves too few (most candidate pairs differ early).
+fn similar(x: &[u32; HASHES], y: &[u32; HASHES], min_same: usize) -> bool {
+    let allowed = HASHES.saturating_sub(min_same);
+    if min_same > HASHES {
+        return false;
+    }
+    let mut differ = 0;
+    for (a, b) in x.chunks_exact(16).zip(y.chunks_exact(16)) {
+        differ += a.iter().zip(b).filter(|(p, q)| p != q).count();
+        if differ > allowed {
+            return false;
+        }
+    }
+    true
+}
+
 fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding>) {
     let eligible: Vec<usize> = (0..summaries.len())
         .filter(|&i| summaries[i].words >= MIN_WORDS)
@@ -281,44 +298,38 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
         }
         x
     }
-    // Per band (in parallel): replies whose band is equal, in reply order, as candidate
-    // pairs of neighbours; similar pairs are joined (the order of joining does not change
-    // the clusters).
+    // Per band (in parallel): each reply paired with the last reply before it whose band is
+    // equal (the chains of equal bands, as sorting by band would give them). A pair found in
+    // several bands is compared again: joining is idempotent, and the order of joining does
+    // not change the clusters.
     use rayon::prelude::*;
+    let min_same = (0..=HASHES)
+        .find(|&same| same as f64 / HASHES as f64 >= params.similarity)
+        .unwrap_or(HASHES + 1);
     let candidates: Vec<Vec<(u32, u32)>> = (0..BANDS)
         .into_par_iter()
         .map(|band| {
-            // A band is ROWS = 4 values: one u128 key, compared exactly.
-            let mut keyed: Vec<(u128, u32)> = eligible
-                .iter()
-                .map(|&i| {
-                    let rows = &summaries[i].signature[band * ROWS..(band + 1) * ROWS];
-                    let key = rows.iter().fold(0u128, |k, &r| (k << 32) | r as u128);
-                    (key, i as u32)
-                })
-                .collect();
-            keyed.sort_unstable();
-            keyed
-                .windows(2)
-                .filter(|w| w[0].0 == w[1].0)
-                .map(|w| (w[0].1, w[1].1))
-                .collect()
+            let mut last: HashMap<u128, u32> = HashMap::default();
+            last.reserve(eligible.len());
+            let mut pairs = Vec::new();
+            for &i in &eligible {
+                // A band is ROWS = 4 values: one u128 key, compared exactly.
+                let rows = &summaries[i].signature[band * ROWS..(band + 1) * ROWS];
+                let key = rows.iter().fold(0u128, |k, &r| (k << 32) | r as u128);
+                if let Some(before) = last.insert(key, i as u32) {
+                    pairs.push((before, i as u32));
+                }
+            }
+            pairs
         })
         .collect();
-    // Replies that are alike share several bands: each pair is compared once, in parallel.
-    let mut pairs: Vec<(u32, u32)> = candidates.into_iter().flatten().collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    let similar: Vec<(u32, u32)> = pairs
-        .into_par_iter()
-        .filter(|&(a, b)| {
-            let same = summaries[a as usize]
-                .signature
-                .iter()
-                .zip(&summaries[b as usize].signature)
-                .filter(|(x, y)| x == y)
-                .count();
-            same as f64 / HASHES as f64 >= params.similarity
+    let similar: Vec<(u32, u32)> = candidates
+        .par_iter()
+        .flat_map_iter(|pairs| {
+            pairs.iter().copied().filter(|&(a, b)| {
+                let (x, y) = (&summaries[a as usize], &summaries[b as usize]);
+                similar(&x.signature, &y.signature, min_same)
+            })
         })
         .collect();
     for (a, b) in similar {
@@ -327,13 +338,14 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
             parent[ra.max(rb)] = ra.min(rb);
         }
     }
-    let mut clusters: HashMap<usize, Vec<usize>> = HashMap::new();
+    // A cluster's root is its first reply: the clusters come out in the order of their
+    // first replies, each in reply order.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); summaries.len()];
     for &i in &eligible {
         let r = root(&mut parent, i);
-        clusters.entry(r).or_default().push(i);
+        members[r].push(i);
     }
-    let mut clusters: Vec<Vec<usize>> = clusters.into_values().filter(|c| c.len() > 1).collect();
-    clusters.sort();
+    let clusters = members.into_iter().filter(|c| c.len() > 1);
     for c in clusters {
         let first = &summaries[c[0]];
         out.push(Finding {
@@ -355,6 +367,34 @@ mod tests {
 
     fn s(doc: &str, text: &str) -> Summary {
         summarise("lib.md", Some(doc), text, |x| x)
+    }
+
+    #[test]
+    fn early_exit_agrees_with_counting_every_value() {
+        // Signatures differing in `k` values, at every place pattern a seed gives.
+        let mut seed = 7u64;
+        for k in 0..=HASHES {
+            for _ in 0..20 {
+                let x: [u32; HASHES] = std::array::from_fn(|i| i as u32);
+                let mut y = x;
+                let mut changed = 0;
+                while changed < k {
+                    seed = mix(seed);
+                    let at = (seed % HASHES as u64) as usize;
+                    if y[at] == x[at] {
+                        y[at] += 1000;
+                        changed += 1;
+                    }
+                }
+                for min_same in [0, 1, 45, 48, 52, 63, 64, 65] {
+                    assert_eq!(
+                        similar(&x, &y, min_same),
+                        HASHES - k >= min_same,
+                        "k={k} min_same={min_same}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

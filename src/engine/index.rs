@@ -6,36 +6,11 @@
 
 use crate::engine::Matcher;
 use crate::engine::rule::RuleRegex;
+use crate::fasthash::HashMap;
 use crate::pattern::{First, Phrase};
 use crate::text::{Analysis, Mask};
 use std::cell::RefCell;
-use std::collections::HashMap as StdHashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-
-/// The index's keys are the packs' own words, not attacker-chosen: a fast multiplicative
-/// hash (as rustc's FxHash) instead of SipHash, which dominated lookups per word.
-#[derive(Default, Clone, Copy)]
-struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-    }
-}
-
-type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// A match of one matcher (a slot) in a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
