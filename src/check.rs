@@ -533,8 +533,8 @@ fn locate_in_file_by(
     let (mut at, mut lines, mut line_start) = (0usize, 0usize, 0usize);
     let mut next = 0;
     let count = |bytes: &[u8], from: usize, lines: &mut usize, line_start: &mut usize| {
-        for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'\n') {
-            *lines += 1;
+        *lines += memchr::memchr_iter(b'\n', bytes).count();
+        if let Some(i) = memchr::memrchr(b'\n', bytes) {
             *line_start = from + i + 1;
         }
     };

@@ -271,10 +271,10 @@ fn repeated(
 /// Whether at least `min_same` of the values of two signatures are equal; stops at the
 /// first block of values that leaves too few (most candidate pairs differ early).
 fn similar(x: &[u32; HASHES], y: &[u32; HASHES], min_same: usize) -> bool {
-    let allowed = HASHES.saturating_sub(min_same);
     if min_same > HASHES {
         return false;
     }
+    let allowed = HASHES - min_same;
     let mut differ = 0;
     for (a, b) in x.chunks_exact(16).zip(y.chunks_exact(16)) {
         differ += a.iter().zip(b).filter(|(p, q)| p != q).count();

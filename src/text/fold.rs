@@ -6,6 +6,13 @@
 /// Appends the folded form of `word` to `out`: lowercase, diacritics removed, typographic
 /// apostrophes made plain.
 pub fn fold_into(word: &str, out: &mut String) {
+    // Most words are ASCII: lowercased as bytes.
+    if word.is_ascii() {
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());

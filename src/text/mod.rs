@@ -54,7 +54,7 @@ impl<'t> Analysis<'t> {
         let mut pending_clause = false;
         let mut m = 0usize;
         segment::for_each_bound(text, |start, segment| {
-            // Most segments are ASCII: tested by byte, folded by lowercasing.
+            // Most segments are ASCII: tested by byte.
             let ascii = segment.is_ascii();
             let is_word = if ascii {
                 segment.bytes().any(|b| b.is_ascii_alphanumeric())
@@ -62,18 +62,18 @@ impl<'t> Analysis<'t> {
                 segment.chars().any(char::is_alphanumeric)
             };
             if !is_word {
-                let has = |bytes: &[u8], chars: &[char]| {
+                let has = |chars: &[char]| {
                     if ascii {
-                        segment.bytes().any(|b| bytes.contains(&b))
+                        segment.bytes().any(|b| chars.contains(&char::from(b)))
                     } else {
                         segment.contains(chars)
                     }
                 };
-                let stop = has(b"!?\n", &['!', '?', '\n', '…'])
-                    || (has(b".", &['.']) && !follows_abbreviation(&folded, &words));
+                let stop = has(&['!', '?', '\n', '…'])
+                    || (has(&['.']) && !follows_abbreviation(&folded, &words));
                 if stop {
                     pending_break = true;
-                } else if has(b":;", &[':', ';', '\u{2013}', '\u{2014}'])
+                } else if has(&[':', ';', '\u{2013}', '\u{2014}'])
                     || (segment == "-" && text[..start].ends_with(char::is_whitespace))
                 {
                     pending_clause = true;
@@ -104,12 +104,7 @@ impl<'t> Analysis<'t> {
                 }
             }
             let from = folded.len() as u32;
-            if ascii {
-                folded.push_str(segment);
-                folded[from as usize..].make_ascii_lowercase();
-            } else {
-                fold_into(segment, &mut folded);
-            }
+            fold_into(segment, &mut folded);
             words.push(Word {
                 start,
                 end,
