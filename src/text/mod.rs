@@ -53,15 +53,14 @@ impl<'t> Analysis<'t> {
         let mut pending_break = false;
         let mut pending_clause = false;
         let mut m = 0usize;
-        segment::for_each_bound(text, |start, segment| {
-            // Most segments are ASCII: tested by byte.
-            let ascii = segment.is_ascii();
-            let is_word = if ascii {
-                segment.bytes().any(|b| b.is_ascii_alphanumeric())
-            } else {
-                segment.chars().any(char::is_alphanumeric)
-            };
+        segment::for_each_bound(text, |start, segment, is_word| {
             if !is_word {
+                // Most non-word segments are runs of spaces (which end nothing) or one
+                // character.
+                if segment.as_bytes()[0] == b' ' {
+                    return;
+                }
+                let ascii = segment.is_ascii();
                 let has = |chars: &[char]| {
                     if ascii {
                         segment.bytes().any(|b| chars.contains(&char::from(b)))

@@ -1,61 +1,77 @@
 //! Word boundaries (Unicode UAX #29), exactly as `unicode-segmentation` finds them, but
 //! without its table lookups for the common case.
 //!
-//! A reply is cut at boundaries that hold whatever the neighbouring characters are: before
-//! a line break or a run of spaces, after a line break, and after a run of spaces that an
-//! ASCII character follows (only Extend, Format and ZWJ characters, never ASCII, attach to
-//! a space). The pieces in between are segmented on their own: pieces of ASCII and of the
-//! other characters Dutch replies are made of (Latin-1 letters, typographic quotes and
-//! dashes, €, emoji without modifiers) by the rules below, the rest by
-//! `unicode-segmentation`. The tests compare both ways on every short string over all
-//! word-break classes of ASCII, on every character of the table in every short context, and
-//! on random strings with emoji, joiners, diacritics and typographic marks.
+//! A reply whose characters are all ASCII or in this module's table (Latin-1 letters,
+//! typographic quotes and dashes, €, emoji without modifiers) is segmented in one pass over
+//! its characters' classes, by the rules below (a table of which neighbouring classes join,
+//! and four rules that look one class further). Any other reply is cut at boundaries that
+//! hold whatever the neighbouring characters are: before a line break or a run of spaces,
+//! after a line break, and after a run of spaces that an ASCII character follows (only
+//! Extend, Format and ZWJ characters, never ASCII, attach to a space). Pieces of table
+//! characters are segmented by the same rules, the others by `unicode-segmentation`. The
+//! tests compare both ways on every short string over all word-break classes of ASCII, on
+//! every character of the table in every short context, and on random strings with emoji,
+//! joiners, diacritics and typographic marks.
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Calls `f(start, segment)` for each segment of `text` between word boundaries, in order:
-/// the same segments as `text.split_word_bound_indices()`.
-pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
+/// Calls `f(start, segment, is_word)` for each segment of `text` between word boundaries, in
+/// order: the same segments as `text.split_word_bound_indices()`. `is_word`: the segment
+/// holds a letter or digit (`char::is_alphanumeric`).
+pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str, bool)) {
     let b = text.as_bytes();
+    // Most replies are ASCII, or ASCII with a few characters of the table (an emoji, an
+    // accented letter, a typographic quote): one pass over their classes.
+    let emit = |x: usize, y: usize, word: bool| f(x, &text[x..y], word);
+    if b.is_ascii() {
+        let classes = b.iter().enumerate().map(|(i, &c)| (i, CLASS[c as usize]));
+        return bounds(classes, b.len(), emit);
+    }
+    if in_table(text) {
+        let classes = text
+            .char_indices()
+            .map(|(i, c)| (i, class_of(c).unwrap_or(OTHER)));
+        return bounds(classes, b.len(), emit);
+    }
+    // Otherwise the text is cut into pieces at boundaries that hold whatever surrounds them;
+    // pieces of the table's characters are segmented by the rules below, the others by
+    // `unicode-segmentation`.
     let mut from = 0;
-    let mut ascii = true;
     for p in 1..=b.len() {
-        ascii &= b[p - 1].is_ascii();
         if p < b.len() && !splits(b[p - 1], b[p]) {
             continue;
         }
         let piece = &text[from..p];
-        if ascii {
-            let b = piece.as_bytes();
-            bounds(
-                b.len(),
-                |i| CLASS[b[i] as usize],
-                |x, y| f(from + x, &piece[x..y]),
-            );
-        } else if let Some(chars) = classes(piece) {
-            let at = |i: usize| chars.get(i).map_or(piece.len(), |&(o, _)| o as usize);
-            bounds(
-                chars.len(),
-                |i| chars[i].1,
-                |x, y| f(from + at(x), &piece[at(x)..at(y)]),
-            );
+        if in_table(piece) {
+            let classes = piece
+                .char_indices()
+                .map(|(i, c)| (from + i, class_of(c).unwrap_or(OTHER)));
+            bounds(classes, p, |x, y, word| f(x, &text[x..y], word));
         } else {
             for (start, seg) in piece.split_word_bound_indices() {
-                f(from + start, seg);
+                f(from + start, seg, seg.chars().any(char::is_alphanumeric));
             }
         }
         from = p;
-        ascii = true;
     }
 }
 
-/// The offsets and word-break classes of the characters of `piece`, when all are in the
-/// table (see [`class_of`]).
-fn classes(piece: &str) -> Option<Vec<(u32, u8)>> {
-    piece
-        .char_indices()
-        .map(|(i, c)| class_of(c).map(|k| (i as u32, k)))
-        .collect()
+/// Whether every character of `text` is in the table (see [`class_of`]): only those after a
+/// byte of 0x80 or more need looking at.
+fn in_table(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|&c| c >= 0x80) {
+        let at = i + k;
+        let Some(c) = text[at..].chars().next() else {
+            return true;
+        };
+        if class_of(c).is_none() {
+            return false;
+        }
+        i = at + c.len_utf8();
+    }
+    true
 }
 
 /// The word-break class of the characters this module segments itself; `None` for the
@@ -75,7 +91,14 @@ fn class_of(c: char) -> Option<u8> {
         | '\u{1F300}'..='\u{1F3FA}'
         | '\u{1F400}'..='\u{1F64F}'
         | '\u{1F680}'..='\u{1F6FF}'
-        | '\u{1F900}'..='\u{1F9FF}' => OTHER,
+        | '\u{1F900}'..='\u{1F9FF}' => {
+            // Some are digits to Unicode (❶), though not to word breaking.
+            if c.is_alphanumeric() {
+                OTHER_ALNUM
+            } else {
+                OTHER
+            }
+        }
         _ => return None,
     })
 }
@@ -108,6 +131,8 @@ const MID_NUM: u8 = 8;
 const SINGLE_QUOTE: u8 = 9;
 const EXTEND_NUM_LET: u8 = 10;
 const OTHER: u8 = 11;
+/// Other to word breaking, but a letter or digit to `char::is_alphanumeric`.
+const OTHER_ALNUM: u8 = 12;
 
 const CLASS: [u8; 128] = {
     let mut t = [OTHER; 128];
@@ -136,37 +161,110 @@ const CLASS: [u8; 128] = {
     t
 };
 
-/// The UAX #29 rules that apply to text without Extend, Format, ZWJ, Hebrew, Katakana or
-/// regional indicators, over `n` characters of the given classes: calls `f(from, to)` with
-/// the character indices of each segment.
-fn bounds(n: usize, class: impl Fn(usize) -> u8, mut f: impl FnMut(usize, usize)) {
-    let mid_letter = |c: u8| matches!(c, MID_LETTER | MID_NUM_LET | SINGLE_QUOTE);
-    let mid_num = |c: u8| matches!(c, MID_NUM | MID_NUM_LET | SINGLE_QUOTE);
-    let mut start = 0;
-    for i in 1..n {
-        let (x, y) = (class(i - 1), class(i));
-        let before = (i >= 2).then(|| class(i - 2));
-        let after = (i + 1 < n).then(|| class(i + 1));
-        let joined = match (x, y) {
-            (CR, LF) => true,
-            (CR | LF | NEWLINE, _) | (_, CR | LF | NEWLINE) => false,
-            (SPACE, SPACE) => true,
-            (LETTER | NUMERIC, LETTER | NUMERIC) => true,
-            (LETTER, m) if mid_letter(m) && after == Some(LETTER) => true,
-            (m, LETTER) if mid_letter(m) && before == Some(LETTER) => true,
-            (NUMERIC, m) if mid_num(m) && after == Some(NUMERIC) => true,
-            (m, NUMERIC) if mid_num(m) && before == Some(NUMERIC) => true,
-            (LETTER | NUMERIC | EXTEND_NUM_LET, EXTEND_NUM_LET) => true,
-            (EXTEND_NUM_LET, LETTER | NUMERIC) => true,
-            _ => false,
-        };
-        if !joined {
-            f(start, i);
-            start = i;
+/// Whether two neighbouring classes are joined: [`JOINED`], [`APART`], or [`CONTEXT`] (it
+/// depends on the classes around them: [`joined_in_context`]).
+const JOINED: u8 = 0;
+const APART: u8 = 1;
+const CONTEXT: u8 = 2;
+const CLASSES: usize = OTHER_ALNUM as usize + 1;
+
+const JOIN: [[u8; CLASSES]; CLASSES] = {
+    let mut t = [[APART; CLASSES]; CLASSES];
+    let mut x = 0;
+    while x < CLASSES {
+        let mut y = 0;
+        while y < CLASSES {
+            let (cx, cy) = (x as u8, y as u8);
+            t[x][y] = join_rule(cx, cy);
+            y += 1;
         }
+        x += 1;
     }
-    if start < n {
-        f(start, n);
+    t
+};
+
+/// The UAX #29 rules between classes `x` and `y`, in their order (WB3 to WB13b, for the
+/// classes of this module).
+const fn join_rule(x: u8, y: u8) -> u8 {
+    if (matches!(x, LETTER | NUMERIC) && matches!(y, LETTER | NUMERIC))
+        || matches!((x, y), (CR, LF) | (SPACE, SPACE))
+    {
+        return JOINED;
+    }
+    if matches!(x, CR | LF | NEWLINE) || matches!(y, CR | LF | NEWLINE) {
+        return APART;
+    }
+    if (x == LETTER && mid_letter(y))
+        || (mid_letter(x) && y == LETTER)
+        || (x == NUMERIC && mid_num(y))
+        || (mid_num(x) && y == NUMERIC)
+    {
+        return CONTEXT;
+    }
+    if (matches!(x, LETTER | NUMERIC | EXTEND_NUM_LET) && y == EXTEND_NUM_LET)
+        || (x == EXTEND_NUM_LET && matches!(y, LETTER | NUMERIC))
+    {
+        return JOINED;
+    }
+    APART
+}
+
+const fn mid_letter(c: u8) -> bool {
+    matches!(c, MID_LETTER | MID_NUM_LET | SINGLE_QUOTE)
+}
+
+const fn mid_num(c: u8) -> bool {
+    matches!(c, MID_NUM | MID_NUM_LET | SINGLE_QUOTE)
+}
+
+/// WB6, WB7, WB11, WB12: a letter (digit) joins a following mid character when a letter
+/// (digit) comes after it, and a mid character joins a following letter (digit) when one
+/// came before it.
+fn joined_in_context(before: u8, x: u8, y: u8, after: u8) -> bool {
+    (x == LETTER && mid_letter(y) && after == LETTER)
+        || (mid_letter(x) && y == LETTER && before == LETTER)
+        || (x == NUMERIC && mid_num(y) && after == NUMERIC)
+        || (mid_num(x) && y == NUMERIC && before == NUMERIC)
+}
+
+/// The UAX #29 rules that apply to text without Extend, Format, ZWJ, Hebrew, Katakana or
+/// regional indicators, over its characters' byte offsets and classes (`end`: the text's
+/// end): calls `f(from, to, word)` with the byte range of each segment and whether it has a
+/// letter or digit.
+fn bounds(
+    mut classes: impl Iterator<Item = (usize, u8)>,
+    end: usize,
+    mut f: impl FnMut(usize, usize, bool),
+) {
+    let Some((mut start, mut x)) = classes.next() else {
+        return;
+    };
+    let alnum = |c: u8| matches!(c, LETTER | NUMERIC | OTHER_ALNUM);
+    // A window over the classes; outside the text, Other (which no rule joins across).
+    let mut before = OTHER;
+    let mut word = alnum(x);
+    let Some((mut at, mut y)) = classes.next() else {
+        return f(start, end, word);
+    };
+    loop {
+        let next = classes.next();
+        let after = next.map_or(OTHER, |(_, c)| c);
+        let joined = match JOIN[x as usize][y as usize] {
+            JOINED => true,
+            APART => false,
+            _ => joined_in_context(before, x, y, after),
+        };
+        if joined {
+            word |= alnum(y);
+        } else {
+            f(start, at, word);
+            start = at;
+            word = alnum(y);
+        }
+        let Some((next_at, _)) = next else {
+            return f(start, end, word);
+        };
+        (before, x, y, at) = (x, y, after, next_at);
     }
 }
 
@@ -176,7 +274,10 @@ mod tests {
 
     fn ours(text: &str) -> Vec<(usize, &str)> {
         let mut out = Vec::new();
-        for_each_bound(text, |s, seg| out.push((s, seg)));
+        for_each_bound(text, |s, seg, word| {
+            assert_eq!(word, seg.chars().any(char::is_alphanumeric), "{seg:?}");
+            out.push((s, seg))
+        });
         out
     }
 
