@@ -6,6 +6,7 @@
 
 use crate::engine::Matcher;
 use crate::engine::rule::RuleRegex;
+use crate::engine::words::WordTable;
 use crate::fasthash::HashMap;
 use crate::pattern::{First, Phrase};
 use crate::text::{Analysis, Mask};
@@ -58,60 +59,56 @@ impl Entry {
 }
 
 /// What a (folded) word can do: be one of the phrases' literal words, start phrases.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Copy)]
 struct WordInfo {
-    /// Its id in the vocabulary of required words.
-    vocab: Option<u32>,
-    /// The entries that may start at it, ascending.
-    starts: Box<[u32]>,
+    /// Its id in the vocabulary of required words ([`NO_VOCAB`]: none).
+    vocab: u32,
+    /// The entries that may start at it, ascending: `pool[from..to]` of the cache.
+    from: u32,
+    to: u32,
 }
+
+const NO_VOCAB: u32 = u32::MAX;
 
 /// Distinct words seen by this thread, with what they can do in one index: Dutch replies
 /// repeat a few thousand words, so a word's candidates are one lookup instead of one per
 /// prefix and suffix length.
 struct WordCache {
     index: u64,
-    ids: HashMap<Box<str>, u32>,
+    table: WordTable,
+    /// By word id, what the word can do. Past the table's words: those of the current reply
+    /// that did not fit, for this reply only.
     infos: Vec<WordInfo>,
+    /// The entries words may start, each word's in one run.
+    pool: Vec<u32>,
+    /// The length of `pool` the table's words use.
+    cached_pool: usize,
     /// Per reply, reused: the info of each word, the vocabulary present (as a set and as a
     /// list), and per entry whether the reply has what it needs (1: yes, else no).
     words: Vec<u32>,
     present: Vec<u64>,
     present_list: Vec<u32>,
     state: Vec<u8>,
-    /// Infos of words that did not fit the cache, for this reply only.
-    overflow: Vec<WordInfo>,
 }
 
-/// The most distinct words a thread keeps (about 1 MiB); later new words are looked up each
-/// time. The first 8192 words seen cover 99% of the words of the 100k benchmark library
+/// The most distinct words a thread keeps (about 0.5 MiB); later new words are looked up
+/// each time. The first 8192 words seen cover 99% of the words of the 100k benchmark library
 /// (33.5k distinct), and memory stays flat as a library grows.
 const CACHE_WORDS: usize = 1 << 13;
-
-/// Marks a word index into [`WordCache::overflow`].
-const OVERFLOW: u32 = 1 << 31;
 
 impl WordCache {
     fn new(index: u64) -> WordCache {
         WordCache {
             index,
-            ids: HashMap::default(),
+            table: WordTable::new(CACHE_WORDS),
             infos: Vec::new(),
+            pool: Vec::new(),
+            cached_pool: 0,
             words: Vec::new(),
             present: Vec::new(),
             present_list: Vec::new(),
             state: Vec::new(),
-            overflow: Vec::new(),
         }
-    }
-}
-
-/// The info of word `id` of a reply: in the cache, or in the reply's overflow.
-fn info_of<'c>(infos: &'c [WordInfo], overflow: &'c [WordInfo], id: u32) -> &'c WordInfo {
-    if id & OVERFLOW != 0 {
-        &overflow[(id & !OVERFLOW) as usize]
-    } else {
-        &infos[id as usize]
     }
 }
 
@@ -375,18 +372,18 @@ impl Index {
         (normalize(hits), lazy)
     }
 
-    /// What word `w` can do in this index.
-    fn word_info(&self, w: &str) -> WordInfo {
-        let mut starts: Vec<u32> = Vec::new();
+    /// What word `w` can do in this index; its starts are added to `pool`.
+    fn word_info(&self, w: &str, pool: &mut Vec<u32>) -> WordInfo {
+        let from = pool.len();
         if let Some(list) = self.by_word.get(w) {
-            starts.extend(list);
+            pool.extend(list);
         }
         for &len in &self.prefix_lens {
             if len > w.len() {
                 break;
             }
             if let Some(list) = w.get(..len).and_then(|p| self.by_prefix.get(p)) {
-                starts.extend(list);
+                pool.extend(list);
             }
         }
         for &len in &self.suffix_lens {
@@ -394,24 +391,32 @@ impl Index {
                 break;
             }
             if let Some(list) = w.get(w.len() - len..).and_then(|x| self.by_suffix.get(x)) {
-                starts.extend(list);
+                pool.extend(list);
             }
         }
-        starts.extend(
+        pool.extend(
             self.infix
                 .iter()
                 .filter(|(part, _)| w.contains(&**part))
                 .map(|&(_, e)| e),
         );
         if w.bytes().any(|b| b.is_ascii_digit()) {
-            starts.extend(&self.numeric);
+            pool.extend(&self.numeric);
         }
-        starts.extend(&self.any);
-        starts.sort_unstable();
-        starts.dedup();
+        pool.extend(&self.any);
+        pool[from..].sort_unstable();
+        let mut to = from;
+        for i in from..pool.len() {
+            if to == from || pool[to - 1] != pool[i] {
+                pool[to] = pool[i];
+                to += 1;
+            }
+        }
+        pool.truncate(to);
         WordInfo {
-            vocab: self.vocab.get(w).copied(),
-            starts: starts.into(),
+            vocab: self.vocab.get(w).copied().unwrap_or(NO_VOCAB),
+            from: from as u32,
+            to: to as u32,
         }
     }
 
@@ -420,27 +425,34 @@ impl Index {
         if cache.index != self.id {
             *cache = WordCache::new(self.id);
         }
-        cache.overflow.clear();
+        // Forget the words of the last reply that did not fit.
+        let cached = cache.table.len();
+        cache.infos.truncate(cached);
+        cache.pool.truncate(cache.cached_pool);
         cache.words.clear();
         cache.present.clear();
         cache.present.resize(self.vocab.len().div_ceil(64), 0);
         cache.present_list.clear();
         for i in 0..a.words.len() {
             let w = a.folded(i);
-            let id = match cache.ids.get(w) {
-                Some(&id) => id,
-                None if cache.infos.len() < CACHE_WORDS => {
-                    let id = cache.infos.len() as u32;
-                    cache.infos.push(self.word_info(w));
-                    cache.ids.insert(w.into(), id);
-                    id
-                }
+            let id = match cache.table.get(w) {
+                Some(id) => id,
                 None => {
-                    cache.overflow.push(self.word_info(w));
-                    (cache.overflow.len() - 1) as u32 | OVERFLOW
+                    let info = self.word_info(w, &mut cache.pool);
+                    cache.infos.push(info);
+                    if cache.table.len() < CACHE_WORDS && cache.infos.len() == cache.table.len() + 1
+                    {
+                        // Kept (the table has room, so no word of this reply is past
+                        // the table's).
+                        cache.cached_pool = cache.pool.len();
+                        cache.table.insert(w)
+                    } else {
+                        (cache.infos.len() - 1) as u32
+                    }
                 }
             };
-            if let Some(v) = info_of(&cache.infos, &cache.overflow, id).vocab {
+            let v = cache.infos[id as usize].vocab;
+            if v != NO_VOCAB {
                 let (slot, bit) = (v as usize >> 6, 1 << (v & 63));
                 if cache.present[slot] & bit == 0 {
                     cache.present[slot] |= bit;
@@ -466,7 +478,8 @@ impl Index {
         let mut hits = Vec::new();
         let mut lazy = Vec::new();
         for (i, &id) in cache.words.iter().enumerate() {
-            for &e in info_of(&cache.infos, &cache.overflow, id).starts.iter() {
+            let info = cache.infos[id as usize];
+            for &e in &cache.pool[info.from as usize..info.to as usize] {
                 if cache.state[e as usize] != 1 {
                     continue;
                 }
@@ -643,4 +656,43 @@ fn normalize(mut hits: Vec<Hit>) -> Vec<Hit> {
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Context, Linter, Selection};
+
+    /// A thread whose word cache is full looks the words it has not kept up for each reply
+    /// (twice when a reply has a word twice): the findings are those of a fresh thread.
+    #[test]
+    fn a_full_word_cache_changes_no_finding() {
+        let packs = crate::packs::builtin().unwrap();
+        let linter = Linter::new(&packs, &Selection::default()).unwrap();
+        let replies = [
+            "Wat vervelend! Bel even met onze klantenservice op 088-1234567. Nieuwwoord nieuwwoord.",
+            "Hoi Sanne, stuur ons je pincode via DM, dan zetten we het door naar de afdeling.",
+            "Die andere afdeling heeft het verprutst, sorry! Onbekendwoord ^Mark",
+        ];
+        let check = |l: &Linter| {
+            replies
+                .iter()
+                .map(|r| l.check(r, &Context::default()))
+                .collect::<Vec<_>>()
+        };
+        let fresh = std::thread::scope(|s| s.spawn(|| check(&linter)).join().unwrap());
+        assert!(fresh.iter().all(|f| !f.is_empty()), "{fresh:?}");
+        let full = std::thread::scope(|s| {
+            s.spawn(|| {
+                // More distinct words than a thread keeps (8192).
+                for i in 0..1000 {
+                    let text: String = (0..10).map(|k| format!("vulwoord{i}x{k} ")).collect();
+                    linter.check(&text, &Context::default());
+                }
+                check(&linter)
+            })
+            .join()
+            .unwrap()
+        });
+        assert_eq!(full, fresh);
+    }
 }

@@ -6,6 +6,7 @@ mod index;
 pub(crate) mod literals;
 pub mod rule;
 mod select;
+mod words;
 
 pub use eval::fill;
 pub use rule::{
