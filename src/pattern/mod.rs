@@ -353,6 +353,20 @@ fn reach(seq: &[Token], from: u64, base: usize, env: &Env) -> u64 {
             return 0;
         }
         set = match tok {
+            // Most alternatives are single words (`(bel|belt|bellen)`): each position's word
+            // is tested against all of them at once.
+            Token::Alt(seqs) | Token::Opt(seqs) if seqs.iter().all(|s| single(s)) => {
+                let mut out = if matches!(tok, Token::Opt(_)) { set } else { 0 };
+                for p in bits(set) {
+                    if env.usable(base + p) {
+                        let word = env.a.folded(base + p);
+                        if seqs.iter().any(|s| s[0].accepts(word)) {
+                            out |= 1 << (p + 1);
+                        }
+                    }
+                }
+                out
+            }
             Token::Alt(seqs) => seqs.iter().fold(0, |acc, s| acc | reach(s, set, base, env)),
             Token::Opt(seqs) => seqs
                 .iter()
@@ -382,6 +396,19 @@ fn reach(seq: &[Token], from: u64, base: usize, env: &Env) -> u64 {
         };
     }
     set
+}
+
+/// Whether `seq` is one token that stands for one word.
+fn single(seq: &[Token]) -> bool {
+    matches!(
+        seq,
+        [Token::Word(_)
+            | Token::Prefix(_)
+            | Token::Suffix(_)
+            | Token::Infix(_)
+            | Token::Num
+            | Token::Any]
+    )
 }
 
 /// The positions of the set bits of `set`.

@@ -28,9 +28,7 @@ pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str, bool)
         return bounds(classes, b.len(), emit);
     }
     if in_table(text) {
-        let classes = text
-            .char_indices()
-            .map(|(i, c)| (i, class_of(c).unwrap_or(OTHER)));
+        let classes = text.char_indices().map(|(i, c)| (i, table_class(c)));
         return bounds(classes, b.len(), emit);
     }
     // Otherwise the text is cut into pieces at boundaries that hold whatever surrounds them;
@@ -45,7 +43,7 @@ pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str, bool)
         if in_table(piece) {
             let classes = piece
                 .char_indices()
-                .map(|(i, c)| (from + i, class_of(c).unwrap_or(OTHER)));
+                .map(|(i, c)| (from + i, table_class(c)));
             bounds(classes, p, |x, y, word| f(x, &text[x..y], word));
         } else {
             for (start, seg) in piece.split_word_bound_indices() {
@@ -72,6 +70,15 @@ fn in_table(text: &str) -> bool {
         i = at + c.len_utf8();
     }
     true
+}
+
+/// The class of a character known to be in the table; ASCII by a table lookup.
+#[inline]
+fn table_class(c: char) -> u8 {
+    match CLASS.get(c as usize) {
+        Some(&k) => k,
+        None => class_of(c).unwrap_or(OTHER),
+    }
 }
 
 /// The word-break class of the characters this module segments itself; `None` for the
