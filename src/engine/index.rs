@@ -66,9 +66,15 @@ struct WordInfo {
     /// The entries that may start at it, ascending: `pool[from..to]` of the cache.
     from: u32,
     to: u32,
+    /// For a word that may start many entries ("ik", "we": about 60 each), the same entries
+    /// as a bit set over all entries: `wide[at..]` of the cache ([`NARROW`]: none).
+    wide: u32,
 }
 
 const NO_VOCAB: u32 = u32::MAX;
+const NARROW: u32 = u32::MAX;
+/// The fewest entries a word starts for them to be kept as a bit set too.
+const WIDE: usize = 16;
 
 /// Distinct words seen by this thread, with what they can do in one index: Dutch replies
 /// repeat a few thousand words, so a word's candidates are one lookup instead of one per
@@ -83,6 +89,12 @@ struct WordCache {
     pool: Vec<u32>,
     /// The length of `pool` the table's words use.
     cached_pool: usize,
+    /// Bit sets of the entries words start (for words that start many), and the length the
+    /// table's words use.
+    wide: Vec<u64>,
+    cached_wide: usize,
+    /// Per reply: the entries whose required words the reply has, as a bit set.
+    live: Vec<u64>,
     /// Per reply, reused: the info of each word, the vocabulary present (as a set and as a
     /// list), and per entry whether the reply has what it needs (1: yes, else no).
     words: Vec<u32>,
@@ -104,6 +116,9 @@ impl WordCache {
             infos: Vec::new(),
             pool: Vec::new(),
             cached_pool: 0,
+            wide: Vec::new(),
+            cached_wide: 0,
+            live: Vec::new(),
             words: Vec::new(),
             present: Vec::new(),
             present_list: Vec::new(),
@@ -254,6 +269,7 @@ impl Builder {
         Index {
             id: NEXT_INDEX.fetch_add(1, Ordering::Relaxed),
             triggers: triggers.into_iter().map(Vec::into_boxed_slice).collect(),
+            initial_live: bit_set(initial.iter().map(|&s| s == 1), self.entries.len()),
             initial: initial.into(),
             entries: self.entries,
             vocab: self.vocab,
@@ -273,6 +289,17 @@ impl Builder {
             lazy_entries: self.lazy_entries,
         }
     }
+}
+
+/// The set of the indices of `items` that are true, over `n` bits.
+fn bit_set(items: impl Iterator<Item = bool>, n: usize) -> Box<[u64]> {
+    let mut set = vec![0u64; n.div_ceil(64)];
+    for (i, on) in items.enumerate() {
+        if on {
+            set[i >> 6] |= 1 << (i & 63);
+        }
+    }
+    set.into()
 }
 
 /// How rare a set of required words is likely to be in replies (higher: rarer). Short words
@@ -296,6 +323,8 @@ pub(crate) struct Index {
     triggers: Box<[Box<[u32]>]>,
     /// Per entry, the state a reply starts in: 1 (may match) for entries that need no word.
     initial: Box<[u8]>,
+    /// The same as a bit set.
+    initial_live: Box<[u64]>,
     vocab: HashMap<Box<str>, u32>,
     by_word: HashMap<Box<str>, Vec<u32>>,
     by_prefix: HashMap<Box<str>, Vec<u32>>,
@@ -373,7 +402,7 @@ impl Index {
     }
 
     /// What word `w` can do in this index; its starts are added to `pool`.
-    fn word_info(&self, w: &str, pool: &mut Vec<u32>) -> WordInfo {
+    fn word_info(&self, w: &str, pool: &mut Vec<u32>, wide: &mut Vec<u64>) -> WordInfo {
         let from = pool.len();
         if let Some(list) = self.by_word.get(w) {
             pool.extend(list);
@@ -413,10 +442,19 @@ impl Index {
             }
         }
         pool.truncate(to);
+        let mut at = NARROW;
+        if to - from >= WIDE {
+            at = wide.len() as u32;
+            wide.resize(wide.len() + self.entries.len().div_ceil(64), 0);
+            for &e in &pool[from..to] {
+                wide[at as usize + (e as usize >> 6)] |= 1 << (e & 63);
+            }
+        }
         WordInfo {
             vocab: self.vocab.get(w).copied().unwrap_or(NO_VOCAB),
             from: from as u32,
             to: to as u32,
+            wide: at,
         }
     }
 
@@ -429,6 +467,7 @@ impl Index {
         let cached = cache.table.len();
         cache.infos.truncate(cached);
         cache.pool.truncate(cache.cached_pool);
+        cache.wide.truncate(cache.cached_wide);
         cache.words.clear();
         cache.present.clear();
         cache.present.resize(self.vocab.len().div_ceil(64), 0);
@@ -438,13 +477,14 @@ impl Index {
             let id = match cache.table.get(w) {
                 Some(id) => id,
                 None => {
-                    let info = self.word_info(w, &mut cache.pool);
+                    let info = self.word_info(w, &mut cache.pool, &mut cache.wide);
                     cache.infos.push(info);
                     if cache.table.len() < CACHE_WORDS && cache.infos.len() == cache.table.len() + 1
                     {
                         // Kept (the table has room, so no word of this reply is past
                         // the table's).
                         cache.cached_pool = cache.pool.len();
+                        cache.cached_wide = cache.wide.len();
                         cache.table.insert(w)
                     } else {
                         (cache.infos.len() - 1) as u32
@@ -463,11 +503,14 @@ impl Index {
         }
         cache.state.clear();
         cache.state.extend_from_slice(&self.initial);
+        cache.live.clear();
+        cache.live.extend_from_slice(&self.initial_live);
         for &v in &cache.present_list {
             for &e in self.triggers[v as usize].iter() {
                 let state = &mut cache.state[e as usize];
                 if *state == 0 {
                     *state = if self.entries[e as usize].possible(&cache.present) {
+                        cache.live[e as usize >> 6] |= 1 << (e & 63);
                         1
                     } else {
                         2
@@ -477,19 +520,31 @@ impl Index {
         }
         let mut hits = Vec::new();
         let mut lazy = Vec::new();
+        let mut try_at = |e: u32, i: usize| {
+            let entry = &self.entries[e as usize];
+            if entry.lazy {
+                lazy.push((e, i as u32));
+            } else if let Some(m) = entry.phrase.match_at(a, i, entry.skip) {
+                hits.extend(entry.slots.iter().map(|&slot| Hit::of(slot, m)));
+            }
+        };
         for (i, &id) in cache.words.iter().enumerate() {
             let info = cache.infos[id as usize];
+            if info.wide != NARROW {
+                // Many entries start here, few are live: one AND per 64 entries.
+                let set = &cache.wide[info.wide as usize..][..cache.live.len()];
+                for (k, (&s, &l)) in set.iter().zip(&cache.live).enumerate() {
+                    let mut bits = s & l;
+                    while bits != 0 {
+                        try_at((k * 64) as u32 + bits.trailing_zeros(), i);
+                        bits &= bits - 1;
+                    }
+                }
+                continue;
+            }
             for &e in &cache.pool[info.from as usize..info.to as usize] {
-                if cache.state[e as usize] != 1 {
-                    continue;
-                }
-                let entry = &self.entries[e as usize];
-                if entry.lazy {
-                    lazy.push((e, i as u32));
-                    continue;
-                }
-                if let Some(m) = entry.phrase.match_at(a, i, entry.skip) {
-                    hits.extend(entry.slots.iter().map(|&slot| Hit::of(slot, m)));
+                if cache.state[e as usize] == 1 {
+                    try_at(e, i);
                 }
             }
         }
