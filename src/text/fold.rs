@@ -5,6 +5,7 @@
 
 /// Appends the folded form of `word` to `out`: lowercase, diacritics removed, typographic
 /// apostrophes made plain.
+#[inline]
 pub fn fold_into(word: &str, out: &mut String) {
     // Most words are ASCII: lowercased as bytes.
     if word.is_ascii() {
@@ -13,6 +14,11 @@ pub fn fold_into(word: &str, out: &mut String) {
         out[from..].make_ascii_lowercase();
         return;
     }
+    fold_unicode(word, out);
+}
+
+/// [`fold_into`] for a word with a character outside ASCII.
+fn fold_unicode(word: &str, out: &mut String) {
     for c in word.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());

@@ -166,15 +166,22 @@ fn tags(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
 fn quotes(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
     // Every mark is `"`, `'` or starts with byte 0xE2 (‘ ’ “ ” „) or 0xC2 (« »): only
     // characters starting with those bytes, or a line break, can change the state.
-    let marks = |b: &u8| matches!(b, b'"' | b'\'' | 0xE2 | 0xC2);
-    if !text.as_bytes().iter().any(marks) {
+    let b = text.as_bytes();
+    if memchr::memchr3(b'"', b'\'', 0xE2, b).is_none() && memchr::memchr(0xC2, b).is_none() {
         return;
     }
+    // The candidate bytes in order, from two scans (memchr looks for up to three bytes).
+    let mut marks = memchr::memchr3_iter(b'"', b'\'', 0xE2, b).peekable();
+    let mut others = memchr::memchr2_iter(0xC2, b'\n', b).peekable();
     let mut open: Option<(usize, char)> = None;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if !marks(&b) && b != b'\n' {
-            continue;
-        }
+    loop {
+        let i = match (marks.peek(), others.peek()) {
+            (Some(&x), Some(&y)) if x < y => marks.next(),
+            (_, Some(_)) => others.next(),
+            (Some(_), None) => marks.next(),
+            (None, None) => None,
+        };
+        let Some(i) = i else { break };
         let mut rest = text[i..].chars();
         let Some(c) = rest.next() else { break };
         let next = rest.next();
