@@ -51,10 +51,9 @@ struct Entry {
 
 impl Entry {
     fn possible(&self, present: &[u64]) -> bool {
-        self.needs.iter().all(|set| {
-            set.iter()
-                .any(|&v| present[v as usize >> 6] & (1 << (v & 63)) != 0)
-        })
+        self.needs
+            .iter()
+            .all(|set| set.iter().any(|&v| has_bit(present, v as usize)))
     }
 }
 
@@ -269,7 +268,13 @@ impl Builder {
         Index {
             id: NEXT_INDEX.fetch_add(1, Ordering::Relaxed),
             triggers: triggers.into_iter().map(Vec::into_boxed_slice).collect(),
-            initial_live: bit_set(initial.iter().map(|&s| s == 1), self.entries.len()),
+            initial_live: {
+                let mut live = vec![0; self.entries.len().div_ceil(64)];
+                (0..initial.len())
+                    .filter(|&e| initial[e] == 1)
+                    .for_each(|e| set_bit(&mut live, e));
+                live.into()
+            },
             initial: initial.into(),
             entries: self.entries,
             vocab: self.vocab,
@@ -291,15 +296,13 @@ impl Builder {
     }
 }
 
-/// The set of the indices of `items` that are true, over `n` bits.
-fn bit_set(items: impl Iterator<Item = bool>, n: usize) -> Box<[u64]> {
-    let mut set = vec![0u64; n.div_ceil(64)];
-    for (i, on) in items.enumerate() {
-        if on {
-            set[i >> 6] |= 1 << (i & 63);
-        }
-    }
-    set.into()
+/// Bit sets as `u64` words: the index's per-reply sets of words, entries and literals.
+fn set_bit(set: &mut [u64], i: usize) {
+    set[i >> 6] |= 1 << (i & 63);
+}
+
+fn has_bit(set: &[u64], i: usize) -> bool {
+    set[i >> 6] & (1 << (i & 63)) != 0
 }
 
 /// How rare a set of required words is likely to be in replies (higher: rarer). Short words
@@ -447,7 +450,7 @@ impl Index {
             at = wide.len() as u32;
             wide.resize(wide.len() + self.entries.len().div_ceil(64), 0);
             for &e in &pool[from..to] {
-                wide[at as usize + (e as usize >> 6)] |= 1 << (e & 63);
+                set_bit(&mut wide[at as usize..], e as usize);
             }
         }
         WordInfo {
@@ -464,8 +467,7 @@ impl Index {
             *cache = WordCache::new(self.id);
         }
         // Forget the words of the last reply that did not fit.
-        let cached = cache.table.len();
-        cache.infos.truncate(cached);
+        cache.infos.truncate(cache.table.len());
         cache.pool.truncate(cache.cached_pool);
         cache.wide.truncate(cache.cached_wide);
         cache.words.clear();
@@ -479,10 +481,9 @@ impl Index {
                 None => {
                     let info = self.word_info(w, &mut cache.pool, &mut cache.wide);
                     cache.infos.push(info);
-                    if cache.table.len() < CACHE_WORDS && cache.infos.len() == cache.table.len() + 1
-                    {
-                        // Kept (the table has room, so no word of this reply is past
-                        // the table's).
+                    if cache.table.len() < CACHE_WORDS {
+                        // Kept. (While the table has room, no word of this reply is past
+                        // the table's, so the pool's end is the table's words' end.)
                         cache.cached_pool = cache.pool.len();
                         cache.cached_wide = cache.wide.len();
                         cache.table.insert(w)
@@ -492,12 +493,9 @@ impl Index {
                 }
             };
             let v = cache.infos[id as usize].vocab;
-            if v != NO_VOCAB {
-                let (slot, bit) = (v as usize >> 6, 1 << (v & 63));
-                if cache.present[slot] & bit == 0 {
-                    cache.present[slot] |= bit;
-                    cache.present_list.push(v);
-                }
+            if v != NO_VOCAB && !has_bit(&cache.present, v as usize) {
+                set_bit(&mut cache.present, v as usize);
+                cache.present_list.push(v);
             }
             cache.words.push(id);
         }
@@ -510,7 +508,7 @@ impl Index {
                 let state = &mut cache.state[e as usize];
                 if *state == 0 {
                     *state = if self.entries[e as usize].possible(&cache.present) {
-                        cache.live[e as usize >> 6] |= 1 << (e & 63);
+                        set_bit(&mut cache.live, e as usize);
                         1
                     } else {
                         2
@@ -624,8 +622,7 @@ struct Found(Vec<u64>);
 
 impl Found {
     fn any(&self, ids: &[u32]) -> bool {
-        ids.iter()
-            .any(|&i| self.0[i as usize >> 6] & (1 << (i & 63)) != 0)
+        ids.iter().any(|&i| has_bit(&self.0, i as usize))
     }
 }
 
@@ -668,7 +665,7 @@ impl Literals {
         let mut found = Found(vec![0; ac.patterns_len().div_ceil(64)]);
         for m in ac.find_overlapping_iter(text) {
             let i = m.pattern().as_usize();
-            found.0[i >> 6] |= 1 << (i & 63);
+            set_bit(&mut found.0, i);
         }
         found
     }

@@ -167,9 +167,6 @@ fn quotes(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
     // Every mark is `"`, `'` or starts with byte 0xE2 (‘ ’ “ ” „) or 0xC2 (« »): only
     // characters starting with those bytes, or a line break, can change the state.
     let b = text.as_bytes();
-    if memchr::memchr3(b'"', b'\'', 0xE2, b).is_none() && memchr::memchr(0xC2, b).is_none() {
-        return;
-    }
     // The candidate bytes in order, from two scans (memchr looks for up to three bytes).
     let mut marks = memchr::memchr3_iter(b'"', b'\'', 0xE2, b).peekable();
     let mut others = memchr::memchr2_iter(0xC2, b'\n', b).peekable();
@@ -182,6 +179,9 @@ fn quotes(text: &str, out: &mut Vec<(usize, usize, Mask)>) {
             (None, None) => None,
         };
         let Some(i) = i else { break };
+        if b[i] == b'\n' && open.is_none() {
+            continue; // a line break only ends a quote left open
+        }
         let mut rest = text[i..].chars();
         let Some(c) = rest.next() else { break };
         let next = rest.next();
