@@ -305,17 +305,11 @@ fn has_bit(set: &[u64], i: usize) -> bool {
     set[i >> 6] & (1 << (i & 63)) != 0
 }
 
-/// How rare a set of required words is likely to be in replies (higher: rarer). Short words
-/// are the frequent ones ("je", "we", "het"), and a set is as frequent as its words together.
+/// How rare a set of required words is likely to be in replies (higher: rarer; see
+/// [`crate::pattern::frequency`]).
 fn rarity(set: &[u32], words: &[&str]) -> f64 {
-    let frequency: f64 = set
-        .iter()
-        .map(|&v| {
-            let len = words[v as usize].chars().count().max(1) as f64;
-            1.0 / (len * len)
-        })
-        .sum();
-    1.0 / frequency
+    let set: Vec<&str> = set.iter().map(|&v| words[v as usize]).collect();
+    1.0 / crate::pattern::frequency(&set)
 }
 
 #[derive(Debug)]

@@ -147,10 +147,17 @@ impl Phrase {
     /// words of one set cannot match, which is tested once per reply, before any position.
     /// Smallest sets first; empty when the phrase spells out no word it always needs.
     pub fn required_words(&self) -> Vec<Vec<&str>> {
-        let mut sets: Vec<Vec<&str>> = self.tokens.iter().filter_map(required_of).collect();
+        let mut sets: Vec<Vec<&str>> = self.tokens.iter().flat_map(required_of).collect();
         sets.sort_by_key(|s| s.len());
         sets.dedup();
-        sets
+        // A set that holds a smaller one tests nothing more.
+        let mut kept: Vec<Vec<&str>> = Vec::with_capacity(sets.len());
+        for set in sets {
+            if !kept.iter().any(|k| k.iter().all(|w| set.contains(w))) {
+                kept.push(set);
+            }
+        }
+        kept
     }
 
     /// The ways this phrase can start.
@@ -311,32 +318,61 @@ fn go(rest: &[Token], next: Option<&Cont>, pos: usize, env: &Env) -> Option<usiz
 /// At most this many words in a required set: beyond it the test rules out little.
 const MAX_REQUIRED: usize = 48;
 
-/// The words one of which a token needs (a literal, or an alternation of sequences that each
-/// need one).
-fn required_of(tok: &Token) -> Option<Vec<&str>> {
+/// At most this many sets of required words from one alternation.
+const MAX_ALT_SETS: usize = 4;
+
+/// Sets of words such that a match of the token has a word of each (a literal; an
+/// alternation of sequences that each need words).
+///
+/// A sequence needs a word of each of its sets, so an alternation needs a word of the union
+/// of any one set per sequence: "die mensen|de gasten" needs one of "mensen", "gasten" and
+/// one of "die", "de" (and one of "die", "gasten" …). Of these unions the rarest few are
+/// kept (see [`frequency`]).
+fn required_of(tok: &Token) -> Vec<Vec<&str>> {
     match tok {
-        Token::Word(w) => Some(vec![&**w]),
+        Token::Word(w) => vec![vec![&**w]],
         Token::Alt(seqs) => {
-            let mut all = Vec::new();
+            let mut per_seq: Vec<Vec<Vec<&str>>> = Vec::with_capacity(seqs.len());
             for seq in seqs {
-                let best = seq
-                    .iter()
-                    .filter_map(required_of)
-                    .reduce(|a, b| if better(&b, &a) { b } else { a })?;
-                all.extend(best);
+                let mut sets: Vec<Vec<&str>> = seq.iter().flat_map(required_of).collect();
+                if sets.is_empty() {
+                    return Vec::new();
+                }
+                sets.sort_by(|a, b| frequency(a).total_cmp(&frequency(b)));
+                per_seq.push(sets);
             }
-            all.sort_unstable();
-            all.dedup();
-            (all.len() <= MAX_REQUIRED).then_some(all)
+            // Every choice of one set per sequence, the rarest kept as the choices multiply.
+            let mut combos: Vec<Vec<&str>> = vec![Vec::new()];
+            for sets in &per_seq {
+                combos = combos
+                    .iter()
+                    .flat_map(|c| sets.iter().take(3).map(move |s| [&c[..], s].concat()))
+                    .collect();
+                for c in &mut combos {
+                    c.sort_unstable();
+                    c.dedup();
+                }
+                combos.sort_by(|a, b| frequency(a).total_cmp(&frequency(b)));
+                combos.truncate(64);
+            }
+            combos.retain(|c| c.len() <= MAX_REQUIRED);
+            combos.dedup();
+            combos.truncate(MAX_ALT_SETS);
+            combos
         }
-        _ => None,
+        _ => Vec::new(),
     }
 }
 
-/// Fewer words first, then longer (rarer) ones.
-fn better(a: &[&str], b: &[&str]) -> bool {
-    let shortest = |s: &[&str]| s.iter().map(|w| w.len()).min().unwrap_or(0);
-    (a.len(), std::cmp::Reverse(shortest(a))) < (b.len(), std::cmp::Reverse(shortest(b)))
+/// How often a reply may have a word of `set`, roughly: short words are the frequent ones
+/// ("je", "de", "het"), and a set is as frequent as its words together.
+pub(crate) fn frequency(set: &[&str]) -> f64 {
+    set.iter()
+        .map(|w| {
+            let len = w.chars().count().max(1) as f64;
+            1.0 / (len * len)
+        })
+        .sum()
 }
 
 /// The longest span [`reach`] tracks, in words (bit positions of a `u64`).
@@ -609,19 +645,84 @@ mod tests {
             req("we [even] (bellen|mailen) (je|u)"),
             sets(&[&["we"], &["bellen", "mailen"], &["je", "u"]])
         );
-        // Of an alternative, the longest word of each sequence; smallest sets first.
+        // Of an alternative, the rarest unions of one set of each sequence; a set that holds
+        // a smaller one is dropped.
         assert_eq!(
             req("neem (contact|telefonisch contact) op"),
-            sets(&[&["neem"], &["op"], &["contact", "telefonisch"]])
+            sets(&[&["neem"], &["contact"], &["op"]])
         );
         assert_eq!(
             req("(je pin|pincode) ...3 (stuur|geef)"),
-            sets(&[&["pin", "pincode"], &["geef", "stuur"]])
+            sets(&[&["pin", "pincode"], &["je", "pincode"], &["geef", "stuur"]])
+        );
+        // "die mensen" or "de gasten" needs "mensen" or "gasten", and "die" or "de".
+        assert_eq!(
+            req("(die mensen|de gasten) [nu]"),
+            sets(&[
+                &["gasten", "mensen"],
+                &["die", "gasten"],
+                &["de", "mensen"],
+                &["de", "die"]
+            ])
+        );
+        assert_eq!(
+            req("(die (lui|mensen)|de (lui|gasten))"),
+            sets(&[
+                &["de", "die"],
+                &["gasten", "lui", "mensen"],
+                &["die", "gasten", "lui"],
+                &["de", "lui", "mensen"]
+            ])
         );
         // Families, numbers and options are never required.
         assert_eq!(req("vervelend*"), sets(&[]));
         assert_eq!(req("bel [ons]"), sets(&[&["bel"]]));
         assert_eq!(req("*service <num>"), sets(&[]));
+    }
+
+    /// Every match of every phrase of the built-in packs, in every example text of the packs
+    /// (and each example's customer thread), has a word of each required set: a reply
+    /// without one is skipped before any position is tried.
+    #[test]
+    fn every_match_of_the_packs_has_its_required_words() {
+        use crate::engine::Kind;
+        let packs = crate::packs::builtin().unwrap();
+        let rules: Vec<&crate::engine::Rule> = packs.iter().flat_map(|p| &p.rules).collect();
+        let mut phrases: Vec<&Phrase> = Vec::new();
+        for r in &rules {
+            let mut matchers = vec![&r.exceptions, &r.sentence_exceptions];
+            match &r.kind {
+                Kind::Existence(m) | Kind::Occurrence { matcher: m, .. } => matchers.push(m),
+                Kind::Conditional { trigger, requires } => matchers.extend([trigger, requires]),
+                Kind::Consistency { groups, .. } => matchers.extend(groups.iter().map(|g| &g.1)),
+                Kind::Native => {}
+            }
+            phrases.extend(matchers.into_iter().flat_map(|m| &m.phrases));
+        }
+        let texts: Vec<&str> = rules
+            .iter()
+            .flat_map(|r| r.examples.iter())
+            .flat_map(|e| [Some(e.text.as_str()), e.in_reply_to.as_deref()])
+            .flatten()
+            .collect();
+        let mut matched = 0;
+        for t in texts {
+            let a = Analysis::new(t);
+            let words: Vec<&str> = (0..a.words.len()).map(|i| a.folded(i)).collect();
+            for p in &phrases {
+                if p.find_all(&a, Mask::NONE).is_empty() {
+                    continue;
+                }
+                matched += 1;
+                for set in p.required_words() {
+                    assert!(
+                        set.iter().any(|w| words.contains(w)),
+                        "{p:?} matches {t:?} without any of {set:?}"
+                    );
+                }
+            }
+        }
+        assert!(matched > 500, "only {matched} matches");
     }
 
     #[test]
