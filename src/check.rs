@@ -362,11 +362,16 @@ impl Checker<'_> {
             }
             _ => &self.ctx,
         };
-        let analysis = crate::text::Analysis::new(&doc.text);
-        let findings = self.linter.check_analysis(&analysis, ctx);
-        let summary = summarise.then(|| {
-            library::summarise_analysis(path, doc.id.as_deref(), &analysis, |x| doc.map.to_file(x))
-        });
+        let (findings, summary) = if summarise {
+            let analysis = crate::text::Analysis::new(&doc.text);
+            let findings = self.linter.check_analysis(&analysis, ctx);
+            let summary = library::summarise_analysis(path, doc.id.as_deref(), &analysis, |x| {
+                doc.map.to_file(x)
+            });
+            (findings, Some(summary))
+        } else {
+            (self.linter.check(&doc.text, ctx), None)
+        };
         let mut used: Vec<Vec<bool>> = doc
             .suppressions
             .iter()

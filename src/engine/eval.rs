@@ -26,6 +26,22 @@ pub(crate) struct Slots {
     sentence_exceptions: Option<u32>,
 }
 
+/// The slots whose hit alone makes their rule run in any context: the main slots of rules
+/// with no `channels` that are not consistency rules (which need two groups), as a bit set.
+pub(crate) fn decisive(rules: &[Rule], slots: &[Slots], count: usize) -> Vec<u64> {
+    let mut set = vec![0u64; count.div_ceil(64)];
+    for (rule, s) in rules.iter().zip(slots) {
+        if !rule.channels.is_empty() || matches!(rule.kind, Kind::Consistency { .. }) {
+            continue;
+        }
+        for &slot in s.main.iter().filter(|&&slot| slot != u32::MAX) {
+            let i = slot as usize;
+            set[i >> 6] |= 1 << (i & 63);
+        }
+    }
+    set
+}
+
 impl Slots {
     /// Where this rule's lazy matchers need looking for, given the reply's main hits:
     /// companions anywhere; exceptions only around a hit (they must overlap it); sentence
@@ -56,6 +72,25 @@ impl Slots {
             out.push((s, Some(at)));
         }
         out
+    }
+
+    /// Whether the rule may have a finding in a reply, given which of its slots may have a
+    /// hit there: a rule is evaluated only with a hit of its main matcher, and a consistency
+    /// rule fires only when two groups are used (or one other than the house's choice).
+    pub fn may_fire(&self, rule: &Rule, ctx: &Context, may_hit: impl Fn(u32) -> bool) -> bool {
+        let used = |&s: &u32| s != u32::MAX && may_hit(s);
+        match &rule.kind {
+            Kind::Consistency { groups, option } => {
+                let mut used = groups.iter().zip(&self.main).filter(|(_, s)| used(s));
+                match option.as_deref().and_then(|o| ctx.option(o)) {
+                    Some(choice) if groups.iter().any(|(n, _)| n == choice) => {
+                        used.any(|((n, _), _)| n != choice)
+                    }
+                    _ => used.nth(1).is_some(),
+                }
+            }
+            _ => self.main.iter().any(used),
+        }
     }
 
     pub fn register(owner: usize, rule: &Rule, b: &mut Builder) -> Slots {

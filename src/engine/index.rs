@@ -301,7 +301,7 @@ fn set_bit(set: &mut [u64], i: usize) {
     set[i >> 6] |= 1 << (i & 63);
 }
 
-fn has_bit(set: &[u64], i: usize) -> bool {
+pub(crate) fn has_bit(set: &[u64], i: usize) -> bool {
     set[i >> 6] & (1 << (i & 63)) != 0
 }
 
@@ -344,6 +344,17 @@ pub(crate) struct Index {
     lazy_entries: HashMap<u32, Vec<u32>>,
 }
 
+/// The pass over a reply's words, before any phrase is matched.
+#[derive(Debug, Default)]
+pub(crate) struct Prepared {
+    /// Where eager phrases may start: (entry, word), sorted.
+    eager: Vec<(u32, u32)>,
+    /// Where lazy phrases may start: (entry, word), sorted.
+    lazy: Vec<(u32, u32)>,
+    /// The regexes (indices) that may match.
+    regexes: Vec<u32>,
+}
+
 /// Where the phrases of lazy matchers may start in a reply: (entry, word), sorted.
 #[derive(Debug, Default)]
 pub(crate) struct LazyStarts(Vec<(u32, u32)>);
@@ -360,6 +371,11 @@ impl LazyStarts {
 }
 
 impl Index {
+    /// How many slots there are.
+    pub fn slot_count(&self) -> usize {
+        self.owners.len()
+    }
+
     /// The rule a slot belongs to.
     pub fn owner(&self, slot: u32) -> usize {
         self.owners[slot as usize] as usize
@@ -369,33 +385,83 @@ impl Index {
     /// reduced to the earliest (and then longest). Also where lazy phrases may start, for
     /// [`Index::add_lazy`].
     pub fn hits(&self, a: &Analysis) -> (Vec<Hit>, LazyStarts) {
-        let (mut hits, lazy) = CACHE.with(|cache| match cache.try_borrow_mut() {
-            Ok(mut cache) => self.phrase_hits(a, &mut cache),
+        let p = self.prepare(a);
+        self.hits_prepared(a, p)
+    }
+
+    /// The pass over the words of `a` (which need not be masked yet): where eager phrases
+    /// may start, where lazy ones may, and which regexes have a literal they need.
+    pub fn prepare(&self, a: &Analysis) -> Prepared {
+        let mut p = CACHE.with(|cache| match cache.try_borrow_mut() {
+            Ok(mut cache) => self.starts(a, &mut cache),
             // Only if a caller nests checks on one thread: no sharing then.
-            Err(_) => self.phrase_hits(a, &mut WordCache::new(self.id)),
+            Err(_) => self.starts(a, &mut WordCache::new(self.id)),
         });
         if !self.regexes.is_empty() {
             let found = self.literals.find(a.text);
-            let live: Vec<&(u32, RuleRegex, Mask)> = self
-                .regexes
-                .iter()
-                .zip(&self.literals.needs)
-                .filter(|(_, needs)| needs.as_ref().is_none_or(|n| found.any(n)))
-                .map(|(r, _)| r)
+            p.regexes = (0..self.regexes.len() as u32)
+                .filter(|&k| {
+                    let needs = &self.literals.needs[k as usize];
+                    needs.as_ref().is_none_or(|n| found.any(n))
+                })
                 .collect();
             // The first reply (a one-draft run's only one) compiles the regexes it needs:
             // on both cores.
-            if live.iter().filter(|(_, re, _)| !re.is_compiled()).count() > 1 {
+            let new = |&&k: &&u32| !self.regexes[k as usize].1.is_compiled();
+            if p.regexes.iter().filter(new).count() > 1 {
                 use rayon::prelude::*;
-                live.par_iter().for_each(|(_, re, _)| {
-                    re.get();
+                p.regexes.par_iter().for_each(|&k| {
+                    self.regexes[k as usize].1.get();
                 });
             }
-            for (slot, re, skip) in live {
-                regex_hits(a, re, *slot, *skip, &mut hits);
+        }
+        p
+    }
+
+    /// The slots that may have a hit in a reply, from its [`Prepared`] pass: those of the
+    /// phrases that may start somewhere, and of the regexes that match the text (the others
+    /// are dropped from `p`). `None` as soon as one of the `decisive` slots may.
+    pub fn may_hit(&self, p: &mut Prepared, text: &str, decisive: &[u64]) -> Option<Vec<u64>> {
+        let mut may = vec![0; self.owners.len().div_ceil(64)];
+        let mut last = u32::MAX;
+        for &(e, _) in &p.eager {
+            if e == last {
+                continue;
+            }
+            last = e;
+            for &s in &self.entries[e as usize].slots {
+                if has_bit(decisive, s as usize) {
+                    return None;
+                }
+                set_bit(&mut may, s as usize);
             }
         }
-        (normalize(hits), lazy)
+        p.regexes
+            .retain(|&k| self.regexes[k as usize].1.get().is_match(text));
+        for &k in &p.regexes {
+            let s = self.regexes[k as usize].0;
+            if has_bit(decisive, s as usize) {
+                return None;
+            }
+            set_bit(&mut may, s as usize);
+        }
+        Some(may)
+    }
+
+    /// The hits of a [`Prepared`] pass over `a` (now masked), as [`Index::hits`].
+    pub fn hits_prepared(&self, a: &Analysis, p: Prepared) -> (Vec<Hit>, LazyStarts) {
+        let mut hits = Vec::new();
+        for &(e, i) in &p.eager {
+            let entry = &self.entries[e as usize];
+            if let Some(m) = entry.phrase.match_at(a, i as usize, entry.skip) {
+                hits.extend(entry.slots.iter().map(|&slot| Hit::of(slot, m)));
+            }
+        }
+        for &k in &p.regexes {
+            let (slot, re, skip) = &self.regexes[k as usize];
+            regex_hits(a, re, *slot, *skip, &mut hits);
+        }
+        (normalize(hits), LazyStarts(p.lazy))
     }
 
     /// What word `w` can do in this index; its starts are added to `pool`.
@@ -455,8 +521,8 @@ impl Index {
         }
     }
 
-    /// The phrase hits in `a` (unsorted), and where lazy phrases may start.
-    fn phrase_hits(&self, a: &Analysis, cache: &mut WordCache) -> (Vec<Hit>, LazyStarts) {
+    /// Where the eager and the lazy phrases may start in `a`.
+    fn starts(&self, a: &Analysis, cache: &mut WordCache) -> Prepared {
         if cache.index != self.id {
             *cache = WordCache::new(self.id);
         }
@@ -510,14 +576,13 @@ impl Index {
                 }
             }
         }
-        let mut hits = Vec::new();
+        let mut eager = Vec::new();
         let mut lazy = Vec::new();
         let mut try_at = |e: u32, i: usize| {
-            let entry = &self.entries[e as usize];
-            if entry.lazy {
+            if self.entries[e as usize].lazy {
                 lazy.push((e, i as u32));
-            } else if let Some(m) = entry.phrase.match_at(a, i, entry.skip) {
-                hits.extend(entry.slots.iter().map(|&slot| Hit::of(slot, m)));
+            } else {
+                eager.push((e, i as u32));
             }
         };
         for (i, &id) in cache.words.iter().enumerate() {
@@ -540,8 +605,14 @@ impl Index {
                 }
             }
         }
+        // By entry, so that `may_hit` looks at each entry once.
+        eager.sort_unstable();
         lazy.sort_unstable();
-        (hits, LazyStarts(lazy))
+        Prepared {
+            eager,
+            lazy,
+            regexes: Vec::new(),
+        }
     }
 
     /// The hits of lazy `slots` (exceptions, companions) in `a`, added to `hits`, which stay

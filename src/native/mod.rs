@@ -33,17 +33,70 @@ pub struct Input<'a, 't> {
 
 pub type CheckFn = fn(&Input) -> Vec<Hit>;
 
+/// Whether a check may find something in a reply with this text in this context, answered
+/// without analysing the reply (`false`: certainly nothing). A library's replies that no rule
+/// can hit are not analysed at all.
+pub type MayFindFn = fn(&Context, &str) -> bool;
+
+/// A per-reply native check.
+#[derive(Debug, Clone, Copy)]
+pub struct PerReply {
+    pub check: CheckFn,
+    pub may_find: MayFindFn,
+}
+
+/// The context checks compare the reply with the customer's messages.
+fn with_thread(ctx: &Context, _: &str) -> bool {
+    ctx.in_reply_to.is_some()
+}
+
 /// The per-reply native checks, by rule id.
-pub const PER_REPLY: &[(&str, CheckFn)] = &[
-    ("context/joke-before-help", context::joke_before_help),
-    ("context/mirror-register", context::mirror_register),
-    ("context/no-substance", context::no_substance),
-    ("length/over-limit", length::check),
-    ("persona/missing-sign-off", persona::check),
-    ("privacy/personal-data", personal_data::check),
+pub const PER_REPLY: &[(&str, PerReply)] = &[
+    (
+        "context/joke-before-help",
+        PerReply {
+            check: context::joke_before_help,
+            may_find: with_thread,
+        },
+    ),
+    (
+        "context/mirror-register",
+        PerReply {
+            check: context::mirror_register,
+            may_find: |ctx, _| ctx.register.is_none() && ctx.in_reply_to.is_some(),
+        },
+    ),
+    (
+        "context/no-substance",
+        PerReply {
+            check: context::no_substance,
+            may_find: with_thread,
+        },
+    ),
+    (
+        "length/over-limit",
+        PerReply {
+            check: length::check,
+            may_find: |ctx, _| ctx.channel.is_some(),
+        },
+    ),
+    (
+        "persona/missing-sign-off",
+        PerReply {
+            check: persona::check,
+            may_find: |ctx, _| persona::required(ctx),
+        },
+    ),
+    (
+        "privacy/personal-data",
+        PerReply {
+            check: personal_data::check,
+            may_find: |_, text| !personal_data::find(text).is_empty(),
+        },
+    ),
 ];
 
 /// The check for a native rule id, if it is a per-reply one.
-pub fn per_reply(id: &str) -> Option<CheckFn> {
+pub fn per_reply(id: &str) -> Option<PerReply> {
     PER_REPLY.iter().find(|(i, _)| *i == id).map(|(_, f)| *f)
 }

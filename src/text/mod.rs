@@ -45,14 +45,20 @@ pub struct Analysis<'t> {
 
 impl<'t> Analysis<'t> {
     pub fn new(text: &'t str) -> Self {
-        let masked = masks::find(text);
+        let mut a = Analysis::unmasked(text);
+        a.mask();
+        a
+    }
+
+    /// The words of `text` as [`Analysis::new`] finds them, but no span masked yet (see
+    /// [`Analysis::mask`]): a reply that no rule can hit needs no more.
+    pub fn unmasked(text: &'t str) -> Self {
         let mut words = Vec::with_capacity(text.len() / 5);
         let mut folded = String::with_capacity(text.len());
         let mut sentence = 0u32;
         let mut clause = 0u32;
         let mut pending_break = false;
         let mut pending_clause = false;
-        let mut m = 0usize;
         segment::for_each_bound(text, |start, segment, is_word| {
             if !is_word {
                 // Most non-word segments are runs of spaces (which end nothing) or one
@@ -89,19 +95,6 @@ impl<'t> Analysis<'t> {
                 pending_clause = false;
             }
             let end = start + segment.len();
-            while m < masked.len() && masked[m].1 <= start {
-                m += 1;
-            }
-            let mut mask = Mask::NONE;
-            // Masked ranges may overlap (a URL inside a quote), so look a little further.
-            for &(ms, me, kind) in &masked[m..] {
-                if ms > start {
-                    break;
-                }
-                if start < me {
-                    mask = mask.union(kind);
-                }
-            }
             let from = folded.len() as u32;
             fold_into(segment, &mut folded);
             words.push(Word {
@@ -110,15 +103,36 @@ impl<'t> Analysis<'t> {
                 folded: (from, folded.len() as u32),
                 sentence,
                 clause,
-                mask,
+                mask: Mask::NONE,
             });
         });
         Analysis {
             text,
             words,
             folded,
-            masked,
+            masked: Vec::new(),
         }
+    }
+
+    /// Finds the ignorable spans (quotes, URLs, …) and marks the words in them.
+    pub fn mask(&mut self) {
+        let masked = masks::find(self.text);
+        let mut m = 0usize;
+        for w in &mut self.words {
+            while m < masked.len() && masked[m].1 <= w.start {
+                m += 1;
+            }
+            // Masked ranges may overlap (a URL inside a quote), so look a little further.
+            for &(ms, me, kind) in &masked[m..] {
+                if ms > w.start {
+                    break;
+                }
+                if w.start < me {
+                    w.mask = w.mask.union(kind);
+                }
+            }
+        }
+        self.masked = masked;
     }
 
     /// The folded form of word `i`.
