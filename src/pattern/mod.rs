@@ -150,10 +150,14 @@ impl Phrase {
         let mut sets: Vec<Vec<&str>> = self.tokens.iter().flat_map(required_of).collect();
         sets.sort_by_key(|s| s.len());
         sets.dedup();
-        // A set that holds a smaller one tests nothing more.
+        // A set that holds a smaller one tests nothing more (sets are sorted).
+        let holds = |big: &[&str], small: &[&str]| {
+            let mut big = big.iter();
+            small.iter().all(|w| big.any(|b| b == w))
+        };
         let mut kept: Vec<Vec<&str>> = Vec::with_capacity(sets.len());
         for set in sets {
-            if !kept.iter().any(|k| k.iter().all(|w| set.contains(w))) {
+            if !kept.iter().any(|k| holds(&set, k)) {
                 kept.push(set);
             }
         }
@@ -332,29 +336,67 @@ fn required_of(tok: &Token) -> Vec<Vec<&str>> {
     match tok {
         Token::Word(w) => vec![vec![&**w]],
         Token::Alt(seqs) => {
+            // Most alternations are of single words: one set, of them all.
+            let single = seqs.iter().map(|seq| match &seq[..] {
+                [Token::Word(w)] => Some(&**w),
+                _ => None,
+            });
+            if let Some(mut all) = single.collect::<Option<Vec<&str>>>() {
+                all.sort_unstable();
+                all.dedup();
+                return if all.len() <= MAX_REQUIRED {
+                    vec![all]
+                } else {
+                    Vec::new()
+                };
+            }
             let mut per_seq: Vec<Vec<Vec<&str>>> = Vec::with_capacity(seqs.len());
             for seq in seqs {
                 let mut sets: Vec<Vec<&str>> = seq.iter().flat_map(required_of).collect();
                 if sets.is_empty() {
                     return Vec::new();
                 }
-                sets.sort_by(|a, b| frequency(a).total_cmp(&frequency(b)));
+                sets.sort_by_cached_key(|s| frequency(s).to_bits());
                 per_seq.push(sets);
             }
-            // Every choice of one set per sequence, the rarest kept as the choices multiply.
+            // Every choice of one set per sequence, the rarest kept as the choices multiply;
+            // with many sequences of several sets, only the union of their rarest sets (the
+            // choices would cost more to build than they rule out).
+            let several = per_seq.iter().filter(|sets| sets.len() > 1).count();
+            let per_seq: Vec<Vec<Vec<&str>>> = if several > 4 {
+                per_seq
+                    .into_iter()
+                    .map(|mut sets| vec![sets.swap_remove(0)])
+                    .collect()
+            } else {
+                per_seq
+            };
             let mut combos: Vec<Vec<&str>> = vec![Vec::new()];
             for sets in &per_seq {
+                if sets.len() == 1 {
+                    // One choice (the common case: a single word): extend every union.
+                    combos
+                        .iter_mut()
+                        .for_each(|c| c.extend_from_slice(&sets[0]));
+                    continue;
+                }
                 combos = combos
                     .iter()
-                    .flat_map(|c| sets.iter().take(3).map(move |s| [&c[..], s].concat()))
+                    .flat_map(|c| sets.iter().take(2).map(move |s| [&c[..], s].concat()))
                     .collect();
                 for c in &mut combos {
                     c.sort_unstable();
                     c.dedup();
                 }
-                combos.sort_by(|a, b| frequency(a).total_cmp(&frequency(b)));
-                combos.truncate(64);
+                // Frequencies are positive: their bits order as they do.
+                combos.sort_by_cached_key(|c| frequency(c).to_bits());
+                combos.truncate(MAX_ALT_SETS * 2);
             }
+            for c in &mut combos {
+                c.sort_unstable();
+                c.dedup();
+            }
+            combos.sort_by_cached_key(|c| frequency(c).to_bits());
             combos.retain(|c| c.len() <= MAX_REQUIRED);
             combos.dedup();
             combos.truncate(MAX_ALT_SETS);
