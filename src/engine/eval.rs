@@ -35,8 +35,7 @@ pub(crate) fn decisive(rules: &[Rule], slots: &[Slots], count: usize) -> Vec<u64
             continue;
         }
         for &slot in s.main.iter().filter(|&&slot| slot != u32::MAX) {
-            let i = slot as usize;
-            set[i >> 6] |= 1 << (i & 63);
+            super::index::set_bit(&mut set, slot as usize);
         }
     }
     set

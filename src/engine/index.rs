@@ -297,7 +297,7 @@ impl Builder {
 }
 
 /// Bit sets as `u64` words: the index's per-reply sets of words, entries and literals.
-fn set_bit(set: &mut [u64], i: usize) {
+pub(crate) fn set_bit(set: &mut [u64], i: usize) {
     set[i >> 6] |= 1 << (i & 63);
 }
 

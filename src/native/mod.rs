@@ -91,7 +91,7 @@ pub const PER_REPLY: &[(&str, PerReply)] = &[
         "privacy/personal-data",
         PerReply {
             check: personal_data::check,
-            may_find: |_, text| !personal_data::find(text).is_empty(),
+            may_find: |_, text| personal_data::may_have(text),
         },
     ),
 ];

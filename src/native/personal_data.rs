@@ -84,6 +84,12 @@ pub fn check(input: &Input) -> Vec<Hit> {
 
 /// Every item of personal data in `text`, sorted, without overlaps (an IBAN or e-mail address
 /// wins over a phone number or postcode inside it).
+/// Whether `text` may hold an item, cheaply: every kind has an ASCII digit (a phone number,
+/// an IBAN, a house number, a postcode) or an `@` (an e-mail address).
+pub fn may_have(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit() || b == b'@')
+}
+
 pub fn find(text: &str) -> Vec<Item> {
     let mut all = Vec::new();
     all.extend(ibans(text));
@@ -710,6 +716,31 @@ mod tests {
             .into_iter()
             .map(|i| (i.kind, &text[i.start..i.end]))
             .collect()
+    }
+
+    /// Every item found in the packs' example texts has a digit or an `@`, so `may_have`
+    /// lets no text with an item go.
+    #[test]
+    fn every_item_has_a_digit_or_an_at_sign() {
+        let packs = crate::packs::builtin().unwrap();
+        let mut items = 0;
+        for e in packs
+            .iter()
+            .flat_map(|p| &p.rules)
+            .flat_map(|r| r.examples.iter())
+        {
+            for i in find(&e.text) {
+                let item = &e.text[i.start..i.end];
+                assert!(
+                    item.bytes().any(|b| b.is_ascii_digit() || b == b'@'),
+                    "{item:?}"
+                );
+                assert!(may_have(&e.text));
+                items += 1;
+            }
+        }
+        assert!(items >= 10, "only {items} items");
+        assert!(!may_have("Bel ons gerust, Dorpsstraat zonder nummer"));
     }
 
     fn one(text: &str, kind: DataKind, item: &str) {
