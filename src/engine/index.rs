@@ -8,7 +8,7 @@ use crate::engine::Matcher;
 use crate::engine::rule::RuleRegex;
 use crate::engine::words::WordTable;
 use crate::fasthash::HashMap;
-use crate::pattern::{First, Phrase};
+use crate::pattern::{First, Need, Phrase};
 use crate::text::{Analysis, Mask};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -62,6 +62,8 @@ impl Entry {
 struct WordInfo {
     /// Its id in the vocabulary of required words ([`NO_VOCAB`]: none).
     vocab: u32,
+    /// The required word families it is of, as a bit set over [`Index::families`].
+    families: u64,
     /// The entries that may start at it, ascending: `pool[from..to]` of the cache.
     from: u32,
     to: u32,
@@ -140,6 +142,9 @@ pub(crate) struct Builder {
     shared: HashMap<(Phrase, Mask), usize>,
     /// The words entries require, numbered.
     vocab: HashMap<Box<str>, u32>,
+    /// The word families entries require (at most [`MAX_FAMILIES`]), numbered with the
+    /// words.
+    families: Vec<(Family, u32)>,
     regexes: Vec<(u32, RuleRegex, Mask)>,
     owners: Vec<u32>,
     lazy: HashMap<u32, Matcher>,
@@ -176,18 +181,7 @@ impl Builder {
             let needs = p
                 .required_words()
                 .into_iter()
-                .map(|set| {
-                    set.into_iter()
-                        .map(|w| match self.vocab.get(w) {
-                            Some(&v) => v,
-                            None => {
-                                let v = self.vocab.len() as u32;
-                                self.vocab.insert(w.into(), v);
-                                v
-                            }
-                        })
-                        .collect()
-                })
+                .filter_map(|set| set.into_iter().map(|n| self.vocab_id(n)).collect())
                 .collect();
             self.entries.push(Entry {
                 slots: vec![slot],
@@ -209,21 +203,53 @@ impl Builder {
         slot
     }
 
+    /// The vocabulary id of a required word or family; none for a family past the first
+    /// [`MAX_FAMILIES`] (a set with one is then not tested: testing fewer sets is safe).
+    fn vocab_id(&mut self, need: Need) -> Option<u32> {
+        let next = (self.vocab.len() + self.families.len()) as u32;
+        let family = match need {
+            Need::Word(w) => {
+                if let Some(&v) = self.vocab.get(w) {
+                    return Some(v);
+                }
+                self.vocab.insert(w.into(), next);
+                return Some(next);
+            }
+            Need::Prefix(x) => Family::Prefix(x.into()),
+            Need::Suffix(x) => Family::Suffix(x.into()),
+            Need::Infix(x) => Family::Infix(x.into()),
+        };
+        if let Some((_, v)) = self.families.iter().find(|(f, _)| *f == family) {
+            return Some(*v);
+        }
+        if self.families.len() == MAX_FAMILIES {
+            return None;
+        }
+        self.families.push((family, next));
+        Some(next)
+    }
+
     pub fn finish(self) -> Index {
         // Each entry that needs words is looked at only in replies with a word of its
         // likeliest-rare set (see `rarity`); most replies lack it, and then nothing more
         // about the entry is tested.
-        let mut words: Vec<&str> = vec![""; self.vocab.len()];
+        let vocab_count = self.vocab.len() + self.families.len();
+        let mut words: Vec<Need> = vec![Need::Word(""); vocab_count];
         for (w, &v) in &self.vocab {
-            words[v as usize] = w;
+            words[v as usize] = Need::Word(w);
         }
-        let mut triggers: Vec<Vec<u32>> = vec![Vec::new(); self.vocab.len()];
+        for (f, v) in &self.families {
+            words[*v as usize] = f.need();
+        }
+        let mut triggers: Vec<Vec<u32>> = vec![Vec::new(); vocab_count];
         let mut initial = vec![0u8; self.entries.len()];
         for (i, e) in self.entries.iter().enumerate() {
-            let rarest = e.needs.iter().max_by(|x, y| {
-                let (rx, ry) = (rarity(x, &words), rarity(y, &words));
-                rx.total_cmp(&ry)
-            });
+            let rarest = e
+                .needs
+                .iter()
+                .map(|set| (rarity(set, &words), set))
+                .max_by(|(x, _), (y, _)| x.total_cmp(y))
+                .map(|(_, set)| set);
             match rarest {
                 Some(set) => set
                     .iter()
@@ -278,6 +304,8 @@ impl Builder {
             initial: initial.into(),
             entries: self.entries,
             vocab: self.vocab,
+            families: self.families,
+            vocab_count,
             by_word,
             by_prefix,
             prefix_lens,
@@ -307,9 +335,30 @@ pub(crate) fn has_bit(set: &[u64], i: usize) -> bool {
 
 /// How rare a set of required words is likely to be in replies (higher: rarer; see
 /// [`crate::pattern::frequency`]).
-fn rarity(set: &[u32], words: &[&str]) -> f64 {
-    let set: Vec<&str> = set.iter().map(|&v| words[v as usize]).collect();
+fn rarity(set: &[u32], words: &[Need]) -> f64 {
+    let set: Vec<Need> = set.iter().map(|&v| words[v as usize]).collect();
     1.0 / crate::pattern::frequency(&set)
+}
+
+/// The most word families required words can be of (a bit set per distinct word).
+const MAX_FAMILIES: usize = 64;
+
+/// A family of words a phrase requires (`bel*`, `*afdeling`, `*pin*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Family {
+    Prefix(Box<str>),
+    Suffix(Box<str>),
+    Infix(Box<str>),
+}
+
+impl Family {
+    fn need(&self) -> Need<'_> {
+        match self {
+            Family::Prefix(x) => Need::Prefix(x),
+            Family::Suffix(x) => Need::Suffix(x),
+            Family::Infix(x) => Need::Infix(x),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -323,6 +372,10 @@ pub(crate) struct Index {
     /// The same as a bit set.
     initial_live: Box<[u64]>,
     vocab: HashMap<Box<str>, u32>,
+    /// Required word families, with their ids in the vocabulary.
+    families: Vec<(Family, u32)>,
+    /// Words and families.
+    vocab_count: usize,
     by_word: HashMap<Box<str>, Vec<u32>>,
     by_prefix: HashMap<Box<str>, Vec<u32>>,
     prefix_lens: Vec<usize>,
@@ -513,8 +566,15 @@ impl Index {
                 set_bit(&mut wide[at as usize..], e as usize);
             }
         }
+        let mut families = 0;
+        for (k, (f, _)) in self.families.iter().enumerate() {
+            if f.need().accepts(w) {
+                families |= 1 << k;
+            }
+        }
         WordInfo {
             vocab: self.vocab.get(w).copied().unwrap_or(NO_VOCAB),
+            families,
             from: from as u32,
             to: to as u32,
             wide: at,
@@ -532,7 +592,7 @@ impl Index {
         cache.wide.truncate(cache.cached_wide);
         cache.words.clear();
         cache.present.clear();
-        cache.present.resize(self.vocab.len().div_ceil(64), 0);
+        cache.present.resize(self.vocab_count.div_ceil(64), 0);
         cache.present_list.clear();
         for i in 0..a.words.len() {
             let w = a.folded(i);
@@ -552,10 +612,20 @@ impl Index {
                     }
                 }
             };
-            let v = cache.infos[id as usize].vocab;
+            let info = cache.infos[id as usize];
+            let v = info.vocab;
             if v != NO_VOCAB && !has_bit(&cache.present, v as usize) {
                 set_bit(&mut cache.present, v as usize);
                 cache.present_list.push(v);
+            }
+            let mut families = info.families;
+            while families != 0 {
+                let (_, v) = self.families[families.trailing_zeros() as usize];
+                if !has_bit(&cache.present, v as usize) {
+                    set_bit(&mut cache.present, v as usize);
+                    cache.present_list.push(v);
+                }
+                families &= families - 1;
             }
             cache.words.push(id);
         }

@@ -146,16 +146,16 @@ impl Phrase {
     /// Sets of words such that every match has a word of each set: a reply that lacks all
     /// words of one set cannot match, which is tested once per reply, before any position.
     /// Smallest sets first; empty when the phrase spells out no word it always needs.
-    pub fn required_words(&self) -> Vec<Vec<&str>> {
-        let mut sets: Vec<Vec<&str>> = self.tokens.iter().flat_map(required_of).collect();
+    pub fn required_words(&self) -> Vec<Vec<Need<'_>>> {
+        let mut sets: Vec<Vec<Need>> = self.tokens.iter().flat_map(required_of).collect();
         sets.sort_by_key(|s| s.len());
         sets.dedup();
         // A set that holds a smaller one tests nothing more (sets are sorted).
-        let holds = |big: &[&str], small: &[&str]| {
+        let holds = |big: &[Need], small: &[Need]| {
             let mut big = big.iter();
             small.iter().all(|w| big.any(|b| b == w))
         };
-        let mut kept: Vec<Vec<&str>> = Vec::with_capacity(sets.len());
+        let mut kept: Vec<Vec<Need>> = Vec::with_capacity(sets.len());
         for set in sets {
             if !kept.iter().any(|k| holds(&set, k)) {
                 kept.push(set);
@@ -319,29 +319,167 @@ fn go(rest: &[Token], next: Option<&Cont>, pos: usize, env: &Env) -> Option<usiz
     }
 }
 
+/// A word every match of a phrase needs: a literal word, or a word of a family (`bel*`,
+/// `*afdeling`, `*pin*`). Families order after words; within a kind, by text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Need<'a> {
+    Word(&'a str),
+    Prefix(&'a str),
+    Suffix(&'a str),
+    Infix(&'a str),
+}
+
+impl<'a> Need<'a> {
+    fn of(tok: &'a Token) -> Option<Need<'a>> {
+        match tok {
+            Token::Word(w) => Some(Need::Word(w)),
+            Token::Prefix(p) => Some(Need::Prefix(p)),
+            Token::Suffix(x) => Some(Need::Suffix(x)),
+            Token::Infix(x) => Some(Need::Infix(x)),
+            _ => None,
+        }
+    }
+
+    /// Whether the (folded) word is this word or of this family.
+    pub fn accepts(&self, word: &str) -> bool {
+        match *self {
+            Need::Word(w) => word == w,
+            Need::Prefix(p) => word.starts_with(p),
+            Need::Suffix(x) => word.ends_with(x),
+            Need::Infix(x) => word.contains(x),
+        }
+    }
+
+    /// How often a reply may have such a word, roughly (see [`frequency`]).
+    fn frequency(&self) -> f64 {
+        let (text, family) = match *self {
+            Need::Word(w) => (w, 1.0),
+            Need::Prefix(p) | Need::Suffix(p) => (p, 2.0),
+            Need::Infix(x) => (x, 4.0),
+        };
+        if family == 1.0 && is_common(text) {
+            return 1.0;
+        }
+        let len = text.chars().count().max(1) as f64;
+        family / (len * len)
+    }
+}
+
+/// As written in a phrase: `bel`, `bel*`, `*afdeling`, `*pin*`.
+impl std::fmt::Display for Need<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Need::Word(w) => write!(f, "{w}"),
+            Need::Prefix(x) => write!(f, "{x}*"),
+            Need::Suffix(x) => write!(f, "*{x}"),
+            Need::Infix(x) => write!(f, "*{x}*"),
+        }
+    }
+}
+
+/// Whether `w` is one of the commonest Dutch words (function words, the commonest verbs and
+/// adverbs): in most replies of any kind, so a set with one of them rules out little.
+fn is_common(w: &str) -> bool {
+    w.len() <= 6
+        && matches!(
+            w,
+            "aan"
+                | "al"
+                | "als"
+                | "bij"
+                | "dan"
+                | "dat"
+                | "de"
+                | "die"
+                | "dit"
+                | "door"
+                | "een"
+                | "en"
+                | "er"
+                | "ga"
+                | "gaan"
+                | "gaat"
+                | "geen"
+                | "had"
+                | "heb"
+                | "hebben"
+                | "hebt"
+                | "heeft"
+                | "het"
+                | "hier"
+                | "hij"
+                | "hoe"
+                | "ik"
+                | "in"
+                | "is"
+                | "je"
+                | "jij"
+                | "jou"
+                | "jouw"
+                | "kan"
+                | "kun"
+                | "kunnen"
+                | "kunt"
+                | "maar"
+                | "me"
+                | "met"
+                | "mij"
+                | "mijn"
+                | "na"
+                | "naar"
+                | "niet"
+                | "nog"
+                | "nu"
+                | "of"
+                | "om"
+                | "ons"
+                | "onze"
+                | "ook"
+                | "op"
+                | "over"
+                | "te"
+                | "tot"
+                | "u"
+                | "uit"
+                | "uw"
+                | "van"
+                | "voor"
+                | "was"
+                | "wat"
+                | "we"
+                | "wel"
+                | "wij"
+                | "wil"
+                | "wordt"
+                | "ze"
+                | "zijn"
+                | "zo"
+                | "zou"
+        )
+}
+
 /// At most this many words in a required set: beyond it the test rules out little.
 const MAX_REQUIRED: usize = 48;
 
 /// At most this many sets of required words from one alternation.
 const MAX_ALT_SETS: usize = 4;
 
-/// Sets of words such that a match of the token has a word of each (a literal; an
-/// alternation of sequences that each need words).
+/// Sets of words such that a match of the token has a word of each (a literal or a word
+/// family; an alternation of sequences that each need words).
 ///
 /// A sequence needs a word of each of its sets, so an alternation needs a word of the union
 /// of any one set per sequence: "die mensen|de gasten" needs one of "mensen", "gasten" and
 /// one of "die", "de" (and one of "die", "gasten" …). Of these unions the rarest few are
 /// kept (see [`frequency`]).
-fn required_of(tok: &Token) -> Vec<Vec<&str>> {
+fn required_of(tok: &Token) -> Vec<Vec<Need<'_>>> {
     match tok {
-        Token::Word(w) => vec![vec![&**w]],
         Token::Alt(seqs) => {
             // Most alternations are of single words: one set, of them all.
             let single = seqs.iter().map(|seq| match &seq[..] {
-                [Token::Word(w)] => Some(&**w),
+                [t] => Need::of(t),
                 _ => None,
             });
-            if let Some(mut all) = single.collect::<Option<Vec<&str>>>() {
+            if let Some(mut all) = single.collect::<Option<Vec<Need>>>() {
                 all.sort_unstable();
                 all.dedup();
                 return if all.len() <= MAX_REQUIRED {
@@ -350,9 +488,9 @@ fn required_of(tok: &Token) -> Vec<Vec<&str>> {
                     Vec::new()
                 };
             }
-            let mut per_seq: Vec<Vec<Vec<&str>>> = Vec::with_capacity(seqs.len());
+            let mut per_seq: Vec<Vec<Vec<Need>>> = Vec::with_capacity(seqs.len());
             for seq in seqs {
-                let mut sets: Vec<Vec<&str>> = seq.iter().flat_map(required_of).collect();
+                let mut sets: Vec<Vec<Need>> = seq.iter().flat_map(required_of).collect();
                 if sets.is_empty() {
                     return Vec::new();
                 }
@@ -363,7 +501,7 @@ fn required_of(tok: &Token) -> Vec<Vec<&str>> {
             // with many sequences of several sets, only the union of their rarest sets (the
             // choices would cost more to build than they rule out).
             let several = per_seq.iter().filter(|sets| sets.len() > 1).count();
-            let per_seq: Vec<Vec<Vec<&str>>> = if several > 4 {
+            let per_seq: Vec<Vec<Vec<Need>>> = if several > 4 {
                 per_seq
                     .into_iter()
                     .map(|mut sets| vec![sets.swap_remove(0)])
@@ -371,7 +509,7 @@ fn required_of(tok: &Token) -> Vec<Vec<&str>> {
             } else {
                 per_seq
             };
-            let mut combos: Vec<Vec<&str>> = vec![Vec::new()];
+            let mut combos: Vec<Vec<Need>> = vec![Vec::new()];
             for sets in &per_seq {
                 if sets.len() == 1 {
                     // One choice (the common case: a single word): extend every union.
@@ -402,19 +540,15 @@ fn required_of(tok: &Token) -> Vec<Vec<&str>> {
             combos.truncate(MAX_ALT_SETS);
             combos
         }
-        _ => Vec::new(),
+        _ => Need::of(tok).map(|n| vec![vec![n]]).unwrap_or_default(),
     }
 }
 
-/// How often a reply may have a word of `set`, roughly: short words are the frequent ones
-/// ("je", "de", "het"), and a set is as frequent as its words together.
-pub(crate) fn frequency(set: &[&str]) -> f64 {
-    set.iter()
-        .map(|w| {
-            let len = w.chars().count().max(1) as f64;
-            1.0 / (len * len)
-        })
-        .sum()
+/// How often a reply may have a word of `set`, roughly: the commonest words are in most
+/// replies, other short words are more frequent than long ones, a family of words (`bel*`)
+/// more than one word, and a set is as frequent as its words together.
+pub(crate) fn frequency(set: &[Need]) -> f64 {
+    set.iter().map(Need::frequency).sum()
 }
 
 /// The longest span [`reach`] tracks, in words (bit positions of a `u64`).
@@ -702,8 +836,8 @@ mod tests {
             req("(die mensen|de gasten) [nu]"),
             sets(&[
                 &["gasten", "mensen"],
-                &["die", "gasten"],
                 &["de", "mensen"],
+                &["die", "gasten"],
                 &["de", "die"]
             ])
         );
@@ -712,14 +846,23 @@ mod tests {
             sets(&[
                 &["de", "die"],
                 &["gasten", "lui", "mensen"],
-                &["die", "gasten", "lui"],
-                &["de", "lui", "mensen"]
+                &["de", "lui", "mensen"],
+                &["die", "gasten", "lui"]
             ])
         );
-        // Families, numbers and options are never required.
-        assert_eq!(req("vervelend*"), sets(&[]));
+        // Word families are required as families; numbers and options never.
+        assert_eq!(req("vervelend*"), sets(&[&["vervelend*"]]));
         assert_eq!(req("bel [ons]"), sets(&[&["bel"]]));
-        assert_eq!(req("*service <num>"), sets(&[]));
+        assert_eq!(req("*service <num>"), sets(&[&["*service"]]));
+        assert_eq!(
+            req("(collega|*afdeling|*pin*) is"),
+            sets(&[&["is"], &["collega", "*afdeling", "*pin*"]])
+        );
+        // Of "het mis", "mis" is the rarer: "het" is one of the commonest words.
+        assert_eq!(
+            req("(fout|het mis) (is|was)"),
+            sets(&[&["fout", "mis"], &["fout", "het"], &["is", "was"]])
+        );
     }
 
     /// Every match of every phrase of the built-in packs, in every example text of the packs
@@ -758,7 +901,7 @@ mod tests {
                 matched += 1;
                 for set in p.required_words() {
                     assert!(
-                        set.iter().any(|w| words.contains(w)),
+                        set.iter().any(|n| words.iter().any(|w| n.accepts(w))),
                         "{p:?} matches {t:?} without any of {set:?}"
                     );
                 }
