@@ -848,6 +848,67 @@ fn normalize(mut hits: Vec<Hit>) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use crate::engine::{Context, Linter, Selection};
+    use crate::text::Analysis;
+
+    /// The pass over the words skips no match: every match of every phrase of the built-in
+    /// packs, in every example text (and thread) and corpus draft, is found by the index (an
+    /// eager phrase's as a hit of its slots, which may be an overlapping hit of another
+    /// phrase of the same slot; a lazy phrase's start as a place to try). This tests the
+    /// required words (families too), the word cache and the start lists together.
+    #[test]
+    fn the_index_finds_every_match_of_every_phrase() {
+        let packs = crate::packs::builtin().unwrap();
+        let linter = Linter::new(&packs, &Selection::default()).unwrap();
+        let index = &linter.index;
+        let mut texts: Vec<String> = linter
+            .rules()
+            .iter()
+            .flat_map(|r| r.examples.iter())
+            .flat_map(|e| [Some(e.text.clone()), e.in_reply_to.clone()])
+            .flatten()
+            .collect();
+        for name in ["tuning.jsonl", "holdout.jsonl"] {
+            let path = format!("{}/fixtures/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
+            let source = std::fs::read_to_string(&path).unwrap();
+            for line in source.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                texts.push(v["text"].as_str().unwrap().to_string());
+            }
+        }
+        let (mut eager, mut lazy) = (0, 0);
+        for t in &texts {
+            let a = Analysis::new(t);
+            let (hits, starts) = index.hits(&a);
+            for (e, entry) in index.entries.iter().enumerate() {
+                for m in entry.phrase.find_all(&a, entry.skip) {
+                    if entry.lazy {
+                        lazy += 1;
+                        assert!(
+                            starts.of(e as u32).any(|i| i == m.first),
+                            "{:?} may start at word {} of {t:?}",
+                            entry.phrase,
+                            m.first
+                        );
+                        continue;
+                    }
+                    eager += 1;
+                    for &slot in &entry.slots {
+                        assert!(
+                            hits.iter()
+                                .any(|h| h.slot == slot && h.start < m.end && m.start < h.end),
+                            "{:?} matches {:?} in {t:?}",
+                            entry.phrase,
+                            &t[m.start..m.end]
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            eager > 1000 && lazy > 200,
+            "{eager} eager, {lazy} lazy matches"
+        );
+    }
 
     /// A thread whose word cache is full looks the words it has not kept up for each reply
     /// (twice when a reply has a word twice): the findings are those of a fresh thread.

@@ -382,6 +382,15 @@ mod tests {
                 .cloned()
                 .collect(),
         );
+        // One without native checks (a thread lets them look), with an occurrence rule.
+        let empathy = Linter::from_rules(
+            linter
+                .rules()
+                .iter()
+                .filter(|r| r.pack == "empathy")
+                .cloned()
+                .collect(),
+        );
         let mut texts: Vec<String> = linter
             .rules()
             .iter()
@@ -411,9 +420,18 @@ mod tests {
                 in_reply_to: Some("Ik wacht al een week op mijn pakket, wat is dit?!".into()),
                 ..Context::default()
             },
+            // Our earlier reply counts towards occurrence rules: one more match may fire.
+            Context {
+                in_reply_to: Some(
+                    "## klant\nWaar blijft mijn pakket?\n## wij\nWat vervelend! Ik zoek het \
+                     uit.\n## klant\nEn?"
+                        .into(),
+                ),
+                ..Context::default()
+            },
         ];
         let (mut clean, mut flagged) = (0, 0);
-        for linter in [&linter, &consistency] {
+        for linter in [&linter, &consistency, &empathy] {
             for ctx in &contexts {
                 for t in &texts {
                     let full = linter.check_analysis(&Analysis::new(t), ctx);
