@@ -205,17 +205,31 @@ impl Checker<'_> {
             // One piece ahead: parsing the next overlaps checking this one.
             let (tx, rx) = std::sync::mpsc::sync_channel(0);
             scope.spawn(move || self.read_pieces(path, input, piece_bytes, tx));
+            // And writing the last piece's results overlaps checking this one.
+            let mut last: Option<FileResult> = None;
             for piece in rx {
                 match piece {
                     Piece::Parsed { text, docs, at } => {
-                        let mut result = self.check_docs(path, text, docs);
-                        shift(&mut result, at);
-                        each(result)?;
+                        let mut checked = None;
+                        rayon::in_place_scope(|s| {
+                            s.spawn(|_| {
+                                let mut result = self.check_docs(path, text, docs);
+                                shift(&mut result, at);
+                                checked = Some(result);
+                            });
+                            last.take().map_or(Ok(()), &mut each)
+                        })?;
+                        last = checked;
                     }
-                    Piece::Failed(result) => return each(result),
+                    Piece::Failed(result) => {
+                        if let Some(r) = last.take() {
+                            each(r)?;
+                        }
+                        return each(result);
+                    }
                 }
             }
-            Ok(())
+            last.map_or(Ok(()), each)
         })
     }
 
@@ -363,8 +377,9 @@ impl Checker<'_> {
             _ => &self.ctx,
         };
         let (findings, summary) = if summarise {
-            let analysis = crate::text::Analysis::new(&doc.text);
-            let findings = self.linter.check_analysis(&analysis, ctx);
+            // The summary needs the words only, not the masks.
+            let mut analysis = crate::text::Analysis::unmasked(&doc.text);
+            let findings = self.linter.check_unmasked(&mut analysis, ctx);
             let summary = library::summarise_analysis(path, doc.id.as_deref(), &analysis, |x| {
                 doc.map.to_file(x)
             });

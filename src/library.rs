@@ -113,10 +113,11 @@ pub fn summarise(
     text: &str,
     to_file: impl Fn(usize) -> usize,
 ) -> Summary {
-    summarise_analysis(path, document, &Analysis::new(text), to_file)
+    summarise_analysis(path, document, &Analysis::unmasked(text), to_file)
 }
 
-/// As [`summarise`], for a reply already analysed.
+/// As [`summarise`], for a reply already analysed. Only its words are used, not its masks:
+/// an analysis from [`Analysis::unmasked`] gives the same summary.
 pub fn summarise_analysis(
     path: &str,
     document: Option<&str>,
@@ -367,6 +368,22 @@ mod tests {
 
     fn s(doc: &str, text: &str) -> Summary {
         summarise("lib.md", Some(doc), text, |x| x)
+    }
+
+    /// A summary uses the words of a reply, not its masks: a check that lets a reply go
+    /// before masking it summarises the unmasked analysis.
+    #[test]
+    fn masks_change_no_summary() {
+        let texts = [
+            "Je schreef: \"Bel me terug!\" Dat doen we morgen om 10:00.\n\nGroet,\n^Kim",
+            "Kijk op https://example.nl/retour of mail naar info@example.nl.\n> je vorige vraag\nFijne dag! ^Sem",
+            "Hoi {{naam}}, je pakket ligt bij het afhaalpunt. Tot ziens!\n^Lisa",
+        ];
+        for t in texts {
+            let masked = summarise_analysis("a", None, &Analysis::new(t), |x| x);
+            let unmasked = summarise_analysis("a", None, &Analysis::unmasked(t), |x| x);
+            assert_eq!(format!("{masked:?}"), format!("{unmasked:?}"), "{t:?}");
+        }
     }
 
     #[test]

@@ -278,9 +278,14 @@ pub fn run(
     let mut seen = Seen::default();
     seen.summary.files = inputs.len();
     let mut rest = &order[..];
+    // A batch's results, written while the next batch is checked.
+    let mut last: Vec<FileResult> = Vec::new();
     while let Some(&first) = rest.first() {
         let input = &inputs[first];
         if input.format == Format::Jsonl {
+            for r in last.drain(..) {
+                out.write(r, &mut seen)?;
+            }
             jsonl(input, &profiles[&keys[first]], &mut out, &mut seen)?;
             rest = &rest[1..];
             continue;
@@ -291,17 +296,25 @@ pub fn run(
             .take(FILE_BATCH)
             .take_while(|&&i| inputs[i].format != Format::Jsonl)
             .count();
-        let results: Vec<FileResult> = rest[..len]
-            .par_iter()
-            .map(|&i| {
-                check_input(&inputs[i], &profiles[&keys[i]])
-                    .unwrap_or_else(|message| FileResult::failed(&inputs[i].display, message))
-            })
-            .collect();
-        for r in results {
-            out.write(r, &mut seen)?;
-        }
+        let mut results: Vec<FileResult> = Vec::new();
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| {
+                results = rest[..len]
+                    .par_iter()
+                    .map(|&i| {
+                        check_input(&inputs[i], &profiles[&keys[i]]).unwrap_or_else(|message| {
+                            FileResult::failed(&inputs[i].display, message)
+                        })
+                    })
+                    .collect();
+            });
+            last.drain(..).try_for_each(|r| out.write(r, &mut seen))
+        })?;
+        last = results;
         rest = &rest[len..];
+    }
+    for r in last {
+        out.write(r, &mut seen)?;
     }
     let seen = out.finish(seen, |summaries| match library {
         Some(library) => library(summaries),

@@ -239,13 +239,19 @@ impl Linter {
     /// the regexes that match), the reply is done: no span is masked, no phrase matched, no
     /// rule evaluated.
     pub fn check(&self, text: &str, ctx: &Context) -> Vec<Finding> {
-        let mut a = Analysis::unmasked(text);
-        let mut prepared = self.index.prepare(&a);
-        if self.none_fires(&mut prepared, text, ctx) {
+        self.check_unmasked(&mut Analysis::unmasked(text), ctx)
+    }
+
+    /// As [`Linter::check`], on a reply analysed by [`Analysis::unmasked`], which is masked
+    /// only when the reply is not let go (its words are the same either way, for a caller
+    /// that needs them too).
+    pub fn check_unmasked(&self, a: &mut Analysis, ctx: &Context) -> Vec<Finding> {
+        let mut prepared = self.index.prepare(a);
+        if self.none_fires(&mut prepared, a.text, ctx) {
             return Vec::new();
         }
         a.mask();
-        self.check_prepared(&a, prepared, ctx)
+        self.check_prepared(a, prepared, ctx)
     }
 
     /// Whether a reply with this text certainly has no finding in `ctx`, known from the pass
