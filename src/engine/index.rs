@@ -860,21 +860,7 @@ mod tests {
         let packs = crate::packs::builtin().unwrap();
         let linter = Linter::new(&packs, &Selection::default()).unwrap();
         let index = &linter.index;
-        let mut texts: Vec<String> = linter
-            .rules()
-            .iter()
-            .flat_map(|r| r.examples.iter())
-            .flat_map(|e| [Some(e.text.clone()), e.in_reply_to.clone()])
-            .flatten()
-            .collect();
-        for name in ["tuning.jsonl", "holdout.jsonl"] {
-            let path = format!("{}/fixtures/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
-            let source = std::fs::read_to_string(&path).unwrap();
-            for line in source.lines() {
-                let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                texts.push(v["text"].as_str().unwrap().to_string());
-            }
-        }
+        let texts = crate::engine::sample_texts(linter.rules());
         let (mut eager, mut lazy) = (0, 0);
         for t in &texts {
             let a = Analysis::new(t);

@@ -368,6 +368,27 @@ fn rule_runs_on(rule: &Rule, ctx: &Context) -> bool {
             .is_some_and(|c| rule.channels.iter().any(|rc| rc == c))
 }
 
+/// Texts to test the engine on: every example of `rules` (and its thread), and every draft
+/// of the labelled corpus.
+#[cfg(test)]
+pub(crate) fn sample_texts(rules: &[Rule]) -> Vec<String> {
+    let mut texts: Vec<String> = rules
+        .iter()
+        .flat_map(|r| r.examples.iter())
+        .flat_map(|e| [Some(e.text.clone()), e.in_reply_to.clone()])
+        .flatten()
+        .collect();
+    for name in ["tuning.jsonl", "holdout.jsonl"] {
+        let path = format!("{}/fixtures/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
+        let source = std::fs::read_to_string(&path).unwrap();
+        for line in source.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            texts.push(v["text"].as_str().unwrap().to_string());
+        }
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,39 +400,15 @@ mod tests {
     fn letting_replies_go_after_the_word_pass_changes_no_finding() {
         let packs = crate::packs::builtin().unwrap();
         let linter = Linter::new(&packs, &Selection::default()).unwrap();
+        let only = |pack: &str| {
+            let rules = linter.rules().iter().filter(|r| r.pack == pack);
+            Linter::from_rules(rules.cloned().collect())
+        };
         // A selection in which no rule fires on a phrase hit alone (consistency only).
-        let consistency = Linter::from_rules(
-            linter
-                .rules()
-                .iter()
-                .filter(|r| r.pack == "register")
-                .cloned()
-                .collect(),
-        );
+        let consistency = only("register");
         // One without native checks (a thread lets them look), with an occurrence rule.
-        let empathy = Linter::from_rules(
-            linter
-                .rules()
-                .iter()
-                .filter(|r| r.pack == "empathy")
-                .cloned()
-                .collect(),
-        );
-        let mut texts: Vec<String> = linter
-            .rules()
-            .iter()
-            .flat_map(|r| r.examples.iter())
-            .flat_map(|e| [Some(e.text.clone()), e.in_reply_to.clone()])
-            .flatten()
-            .collect();
-        for name in ["tuning.jsonl", "holdout.jsonl"] {
-            let path = format!("{}/fixtures/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
-            let source = std::fs::read_to_string(&path).unwrap();
-            for line in source.lines() {
-                let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                texts.push(v["text"].as_str().unwrap().to_string());
-            }
-        }
+        let empathy = only("empathy");
+        let texts = sample_texts(linter.rules());
         let contexts = [
             Context::default(),
             Context {
