@@ -582,11 +582,19 @@ fn locate_in_file_by(
     }
     let mut out = Vec::with_capacity(spans.len());
     for (&(start, end), (line, from)) in spans.iter().zip(lines_of) {
-        let mut bytes = Vec::new();
+        // One read per span (a reply's line is short); fewer bytes only at the file's end.
+        let mut bytes = vec![0u8; end.saturating_sub(from)];
         file.seek(SeekFrom::Start(from as u64))?;
-        (&mut file)
-            .take(end.saturating_sub(from) as u64)
-            .read_to_end(&mut bytes)?;
+        let mut filled = 0;
+        while filled < bytes.len() {
+            match file.read(&mut bytes[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        bytes.truncate(filled);
         let head = start.saturating_sub(from).min(bytes.len());
         let before = String::from_utf8_lossy(&bytes[..head]);
         out.push(Located {

@@ -54,6 +54,9 @@ pub struct Summary {
     /// Nothing but white space (an emoji-only reply is not empty).
     pub blank: bool,
     signature: [u32; HASHES],
+    /// The low two bits of each signature value, for a quick test before comparing
+    /// signatures (see [`fewest_differing`]).
+    sketch: u128,
     /// The first three words, folded ("wat vervelend dat").
     pub opener: Option<String>,
     /// The last line, trimmed, when it is short (a sign-off such as "^Sanne").
@@ -100,6 +103,22 @@ fn signature(words: &[u64]) -> [u32; HASHES] {
     out
 }
 
+/// Two bits of each value of a signature (b-bit MinHash): equal values have equal bits.
+fn sketch(signature: &[u32; HASHES]) -> u128 {
+    let mut out = 0u128;
+    for (k, &v) in signature.iter().enumerate() {
+        out |= u128::from(v & 3) << (2 * k);
+    }
+    out
+}
+
+/// How many values of two signatures differ at least, from their sketches: those whose two
+/// bits differ (values that differ have equal bits one time in four).
+fn fewest_differing(x: u128, y: u128) -> usize {
+    let d = x ^ y;
+    ((d | (d >> 1)) & 0x5555_5555_5555_5555_5555_5555_5555_5555).count_ones() as usize
+}
+
 fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
@@ -128,6 +147,7 @@ pub fn summarise_analysis(
     let n = a.words.len();
     let hashes: Vec<u64> = (0..n).map(|i| fnv(a.folded(i))).collect();
     let signature = signature(&hashes);
+    let sketch = sketch(&signature);
     let opener = (n >= 3).then(|| [a.folded(0), a.folded(1), a.folded(2)].join(" "));
     let opener_span = if n >= 3 {
         (to_file(a.words[0].start), to_file(a.words[2].end))
@@ -150,6 +170,7 @@ pub fn summarise_analysis(
         words: n,
         blank: text.trim().is_empty(),
         signature,
+        sketch,
         opener,
         sign_off,
         opener_span,
@@ -204,28 +225,37 @@ pub fn findings(summaries: &[Summary], params: &Params) -> Vec<Finding> {
             });
         }
     }
-    near_duplicates(summaries, params, &mut out);
-    let counted = summaries.iter().filter(|s| s.words > 0).count();
-    if counted >= params.min_replies {
-        repeated(
-            summaries,
-            counted,
-            params.opener_share,
-            "library/repeated-opener",
-            |s| s.opener.as_deref(),
-            |s| s.opener_span,
-            &mut out,
-        );
-        repeated(
-            summaries,
-            counted,
-            params.sign_off_share,
-            "library/repeated-sign-off",
-            |s| s.sign_off.as_deref(),
-            |s| s.sign_off_span,
-            &mut out,
-        );
-    }
+    // The near-duplicates and the shared openers and sign-offs, on both cores.
+    let (near, shared) = rayon::join(
+        || near_duplicates(summaries, params),
+        || {
+            let mut shared = Vec::new();
+            let counted = summaries.iter().filter(|s| s.words > 0).count();
+            if counted >= params.min_replies {
+                repeated(
+                    summaries,
+                    counted,
+                    params.opener_share,
+                    "library/repeated-opener",
+                    |s| s.opener.as_deref(),
+                    |s| s.opener_span,
+                    &mut shared,
+                );
+                repeated(
+                    summaries,
+                    counted,
+                    params.sign_off_share,
+                    "library/repeated-sign-off",
+                    |s| s.sign_off.as_deref(),
+                    |s| s.sign_off_span,
+                    &mut shared,
+                );
+            }
+            shared
+        },
+    );
+    out.extend(near);
+    out.extend(shared);
     out
 }
 
@@ -286,7 +316,7 @@ fn similar(x: &[u32; HASHES], y: &[u32; HASHES], min_same: usize) -> bool {
     true
 }
 
-fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding>) {
+fn near_duplicates(summaries: &[Summary], params: &Params) -> Vec<Finding> {
     let eligible: Vec<usize> = (0..summaries.len())
         .filter(|&i| summaries[i].words >= MIN_WORDS)
         .collect();
@@ -324,12 +354,16 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
             pairs
         })
         .collect();
+    // Side by side, the sketches stay in the cache while candidates are compared.
+    let sketches: Vec<u128> = summaries.iter().map(|s| s.sketch).collect();
     let similar: Vec<(u32, u32)> = candidates
         .par_iter()
         .flat_map_iter(|pairs| {
             pairs.iter().copied().filter(|&(a, b)| {
-                let (x, y) = (&summaries[a as usize], &summaries[b as usize]);
-                similar(&x.signature, &y.signature, min_same)
+                let (a, b) = (a as usize, b as usize);
+                // Most candidates share a band and little else: their sketches tell.
+                HASHES.saturating_sub(fewest_differing(sketches[a], sketches[b])) >= min_same
+                    && similar(&summaries[a].signature, &summaries[b].signature, min_same)
             })
         })
         .collect();
@@ -346,6 +380,7 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
         let r = root(&mut parent, i);
         members[r].push(i);
     }
+    let mut out = Vec::new();
     let clusters = members.into_iter().filter(|c| c.len() > 1);
     for c in clusters {
         let first = &summaries[c[0]];
@@ -360,6 +395,7 @@ fn near_duplicates(summaries: &[Summary], params: &Params, out: &mut Vec<Finding
             ],
         });
     }
+    out
 }
 
 #[cfg(test)]
@@ -412,6 +448,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn sketches_never_count_more_differing_values_than_there_are() {
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = mix(seed);
+            seed
+        };
+        let mut told_apart = 0;
+        for k in 0..=HASHES {
+            for _ in 0..50 {
+                let x: [u32; HASHES] = std::array::from_fn(|_| next() as u32);
+                let mut y = x;
+                let mut changed = 0;
+                while changed < k {
+                    let at = (next() % HASHES as u64) as usize;
+                    if y[at] == x[at] {
+                        // Any other value: the low bits may or may not change.
+                        y[at] = y[at].wrapping_add(1 + (next() % 7) as u32);
+                        changed += 1;
+                    }
+                }
+                let fewest = fewest_differing(sketch(&x), sketch(&y));
+                assert!(fewest <= k, "k={k} fewest={fewest}");
+                told_apart += usize::from(k >= 40 && fewest > HASHES - 45);
+            }
+        }
+        // The sketch does its job: most pairs far apart are told apart without comparing.
+        assert!(told_apart > 25 * 50 / 2, "{told_apart}");
     }
 
     #[test]
