@@ -64,6 +64,13 @@ impl WordTable {
         self.keys.len()
     }
 
+    /// Empties the table, keeping its memory.
+    pub fn clear(&mut self) {
+        self.slots.fill(0);
+        self.keys.clear();
+        self.long.clear();
+    }
+
     /// The id of `w`, if it was added.
     pub fn get(&self, w: &str) -> Option<u32> {
         let Some(key) = short_key(w) else {
