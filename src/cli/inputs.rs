@@ -77,10 +77,8 @@ fn walk(dir: &Path, implicit: bool, out: &mut Vec<Input>) {
         .git_global(false)
         .git_exclude(true)
         .require_git(false)
-        // Entries are sorted among siblings: their names decide (as whole paths would, but
-        // without comparing component by component, which took 5% of a 100k-file run).
-        .sort_by_file_name(|a, b| a.cmp(b))
         .build();
+    let from = out.len();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -110,4 +108,13 @@ fn walk(dir: &Path, implicit: bool, out: &mut Vec<Input>) {
             });
         }
     }
+    // In the report's order (by path as shown), which is the order files are checked in.
+    // Sorting the walk's siblings by name instead cost 3% of a 100k-file run, and put
+    // `b/x.txt` before `b.txt`.
+    // Errors of the walk are shown under the directory's path: their messages break ties.
+    let why = |i: &Input| match &i.source {
+        Source::Missing(why) => Some(why.clone()),
+        _ => None,
+    };
+    out[from..].sort_by(|a, b| a.display.cmp(&b.display).then_with(|| why(a).cmp(&why(b))));
 }
