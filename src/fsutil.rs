@@ -30,6 +30,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// The bytes of the file at `path`, as `std::fs::read`, without asking the file's size
+/// first: most reply files are a few hundred bytes, and a directory of 100k of them paid
+/// one `statx` call each (open, read, read to see the end, close remain). Only a file past
+/// the first 4 KiB is asked its size, to read the rest into one buffer.
+pub fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 4096];
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            // A larger file: now its size is worth asking (one more byte to see the end).
+            let size = file.metadata().map_or(0, |m| m.len() as usize);
+            buf.resize((size + 1).max(len * 2), 0);
+        }
+        match file.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(len);
+    Ok(buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +69,22 @@ mod tests {
         write_atomic(&target, b"nieuw").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "nieuw");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn read_small_reads_what_fs_read_reads() {
+        let dir = std::env::temp_dir().join(format!("webcare-lint-{}-read", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Empty, smaller than, exactly, and past the first buffer, and much larger.
+        for len in [0, 1, 170, 4095, 4096, 4097, 8192, 100_000] {
+            let path = dir.join(format!("f{len}"));
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(read_small(&path).unwrap(), bytes, "{len}");
+        }
+        let missing = read_small(&dir.join("missing")).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

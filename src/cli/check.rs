@@ -375,7 +375,7 @@ pub(super) fn check_input(input: &Input, profile: &Profile) -> Result<FileResult
             let mut buf = Vec::new();
             std::io::stdin().read_to_end(&mut buf).map(|_| buf)
         }
-        Source::File(p) => std::fs::read(p),
+        Source::File(p) => webcare_lint::fsutil::read_small(p),
         Source::Missing(why) => Err(std::io::Error::other(why.clone())),
     }
     .map_err(|e| format!("cannot read: {e}"))?;
