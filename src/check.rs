@@ -549,6 +549,31 @@ fn locate_in_file_by(
     // A small file (one reply of a directory) needs no large buffer.
     let len = file.metadata().map_or(chunk, |m| m.len() as usize);
     let mut buf = vec![0u8; chunk.min(len + 1)];
+    // A file that fits the buffer (one reply of a directory) is read whole and located in
+    // memory: no seek and read per span.
+    if len < buf.len() {
+        let mut n = 0;
+        loop {
+            match file.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => {
+                    n += k;
+                    if n == buf.len() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // (Grown since it was checked, or no longer UTF-8: read it the long way.)
+        if n < buf.len()
+            && let Ok(text) = std::str::from_utf8(&buf[..n])
+        {
+            return Ok(locate_in_source(text, spans));
+        }
+        file.seek(SeekFrom::Start(0))?;
+    }
     // Everything before `at` is counted: `lines` line breaks, the last line starting at `line_start`.
     let (mut at, mut lines, mut line_start) = (0usize, 0usize, 0usize);
     let mut next = 0;
@@ -709,6 +734,13 @@ mod tests {
                 "chunk {chunk}"
             );
         }
+        // Bytes that are not UTF-8 (the file changed since it was checked): the whole-file
+        // path gives way to the chunked one, from the start.
+        std::fs::write(&path, b"een\ntw\xffee\r\ndrie vier").unwrap();
+        let spans = [(11, 15), (0, 3), (5, 8)];
+        let chunked = locate_in_file_by(&path, &spans, 1).unwrap();
+        assert_eq!(chunked[0].line, 3, "{chunked:?}");
+        assert_eq!(locate_in_file_by(&path, &spans, 64).unwrap(), chunked);
         std::fs::remove_file(&path).unwrap();
     }
 }
