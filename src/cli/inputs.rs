@@ -69,82 +69,52 @@ fn stdin(name: &str) -> Input {
 }
 
 /// Recursive and sorted, as ripgrep walks: `.gitignore`/`.ignore` respected (also outside a
-/// git repository), hidden files and folders skipped; only reply-file extensions. On both
-/// cores: nothing is checked before the walk ends, and one thread took a quarter of a
-/// second for 100k files.
+/// git repository), hidden files and folders skipped; only reply-file extensions.
 fn walk(dir: &Path, implicit: bool, out: &mut Vec<Input>) {
-    use rayon::slice::ParallelSliceMut;
-    use std::sync::{Mutex, PoisonError};
-    let found: Mutex<Vec<Input>> = Mutex::new(Vec::new());
-    ignore::WalkBuilder::new(dir)
+    let walker = ignore::WalkBuilder::new(dir)
         .hidden(true)
         .git_ignore(true)
         .git_global(false)
         .git_exclude(true)
         .require_git(false)
-        .threads(2)
-        .build_parallel()
-        .run(|| {
-            // Each thread collects its inputs and hands them over when the walk ends.
-            let mut mine = Collected(Vec::new(), &found);
-            Box::new(move |entry| {
-                mine.0.extend(input_of(entry, dir, implicit));
-                ignore::WalkState::Continue
-            })
-        });
-    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+        .build();
+    let from = out.len();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.push(Input {
+                    display: dir.display().to_string(),
+                    source: Source::Missing(e.to_string()),
+                    format: Format::Text,
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let p = entry.into_path();
+        if let Some(format) = Format::for_walk(&p) {
+            let shown = if implicit {
+                p.strip_prefix(".").unwrap_or(&p).display().to_string()
+            } else {
+                p.display().to_string()
+            };
+            out.push(Input {
+                display: shown,
+                source: Source::File(p),
+                format,
+            });
+        }
+    }
     // In the report's order (by path as shown), which is the order files are checked in.
+    // Sorting the walk's siblings by name instead cost 3% of a 100k-file run, and put
+    // `b/x.txt` before `b.txt`.
     // Errors of the walk are shown under the directory's path: their messages break ties.
     let why = |i: &Input| match &i.source {
         Source::Missing(why) => Some(why.clone()),
         _ => None,
     };
-    found.par_sort_by(|a, b| a.display.cmp(&b.display).then_with(|| why(a).cmp(&why(b))));
-    out.append(&mut found);
-}
-
-/// One walker thread's inputs, added to the shared list when the thread is done.
-struct Collected<'a>(Vec<Input>, &'a std::sync::Mutex<Vec<Input>>);
-
-impl Drop for Collected<'_> {
-    fn drop(&mut self) {
-        let mut all = self
-            .1
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        all.append(&mut self.0);
-    }
-}
-
-/// The input an entry of the walk gives, if any: a reply file, or the walk's error.
-fn input_of(
-    entry: Result<ignore::DirEntry, ignore::Error>,
-    dir: &Path,
-    implicit: bool,
-) -> Option<Input> {
-    let entry = match entry {
-        Ok(e) => e,
-        Err(e) => {
-            return Some(Input {
-                display: dir.display().to_string(),
-                source: Source::Missing(e.to_string()),
-                format: Format::Text,
-            });
-        }
-    };
-    if !entry.file_type().is_some_and(|t| t.is_file()) {
-        return None;
-    }
-    let p = entry.into_path();
-    let format = Format::for_walk(&p)?;
-    let shown = if implicit {
-        p.strip_prefix(".").unwrap_or(&p).display().to_string()
-    } else {
-        p.display().to_string()
-    };
-    Some(Input {
-        display: shown,
-        source: Source::File(p),
-        format,
-    })
+    out[from..].sort_by(|a, b| a.display.cmp(&b.display).then_with(|| why(a).cmp(&why(b))));
 }
