@@ -552,20 +552,7 @@ fn locate_in_file_by(
     // A file that fits the buffer (one reply of a directory) is read whole and located in
     // memory: no seek and read per span.
     if len < buf.len() {
-        let mut n = 0;
-        loop {
-            match file.read(&mut buf[n..]) {
-                Ok(0) => break,
-                Ok(k) => {
-                    n += k;
-                    if n == buf.len() {
-                        break;
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        let n = crate::fsutil::read_full(&mut file, &mut buf)?;
         // (Grown since it was checked, or no longer UTF-8: read it the long way.)
         if n < buf.len()
             && let Ok(text) = std::str::from_utf8(&buf[..n])
@@ -610,15 +597,7 @@ fn locate_in_file_by(
         // One read per span (a reply's line is short); fewer bytes only at the file's end.
         let mut bytes = vec![0u8; end.saturating_sub(from)];
         file.seek(SeekFrom::Start(from as u64))?;
-        let mut filled = 0;
-        while filled < bytes.len() {
-            match file.read(&mut bytes[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        let filled = crate::fsutil::read_full(&mut file, &mut bytes)?;
         bytes.truncate(filled);
         let head = start.saturating_sub(from).min(bytes.len());
         let before = String::from_utf8_lossy(&bytes[..head]);

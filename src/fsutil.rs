@@ -35,25 +35,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// one `statx` call each (open, read, read to see the end, close remain). Only a file past
 /// the first 4 KiB is asked its size, to read the rest into one buffer.
 pub fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut buf = vec![0u8; 4096];
     let mut len = 0;
     loop {
-        if len == buf.len() {
-            // A larger file: now its size is worth asking (one more byte to see the end).
-            let size = file.metadata().map_or(0, |m| m.len() as usize);
-            buf.resize((size + 1).max(len * 2), 0);
+        len += read_full(&mut file, &mut buf[len..])?;
+        if len < buf.len() {
+            break;
         }
-        match file.read(&mut buf[len..]) {
+        // A larger file: now its size is worth asking (one more byte to see the end).
+        let size = file.metadata().map_or(0, |m| m.len() as usize);
+        buf.resize((size + 1).max(len * 2), 0);
+    }
+    buf.truncate(len);
+    Ok(buf)
+}
+
+/// Reads into `buf` until it is full or the input ends; returns how many bytes were read.
+pub fn read_full(input: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match input.read(&mut buf[n..]) {
             Ok(0) => break,
-            Ok(n) => len += n,
+            Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    buf.truncate(len);
-    Ok(buf)
+    Ok(n)
 }
 
 #[cfg(test)]
