@@ -550,7 +550,6 @@ impl Index {
         if w.bytes().any(|b| b.is_ascii_digit()) {
             pool.extend(&self.numeric);
         }
-        pool.extend(&self.any);
         pool[from..].sort_unstable();
         let mut to = from;
         for i in from..pool.len() {
@@ -685,9 +684,23 @@ impl Index {
                 }
             }
         }
+        // Phrases starting with any word, when the reply has what they need: at every word
+        // (not in each word's list, which would test them at every word of every reply).
+        let mut both = false;
+        for &e in &self.any {
+            if cache.state[e as usize] == 1 {
+                (0..cache.words.len()).for_each(|i| try_at(e, i));
+                both = true;
+            }
+        }
         // By entry, so that `may_hit` looks at each entry once.
         eager.sort_unstable();
         lazy.sort_unstable();
+        if both {
+            // A phrase may also start with a word that is in a word's list.
+            eager.dedup();
+            lazy.dedup();
+        }
         Prepared {
             eager,
             lazy,
