@@ -22,14 +22,8 @@ pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str, bool)
     let b = text.as_bytes();
     // Most replies are ASCII, or ASCII with a few characters of the table (an emoji, an
     // accented letter, a typographic quote): one pass over their classes.
-    let emit = |x: usize, y: usize, word: bool| f(x, &text[x..y], word);
-    if b.is_ascii() {
-        let classes = b.iter().enumerate().map(|(i, &c)| (i, CLASS[c as usize]));
-        return bounds(classes, b.len(), emit);
-    }
-    if in_table(text) {
-        let classes = text.char_indices().map(|(i, c)| (i, table_class(c)));
-        return bounds(classes, b.len(), emit);
+    if b.is_ascii() || in_table(text) {
+        return bounds(text, |x, y, word| f(x, &text[x..y], word));
     }
     // Otherwise the text is cut into pieces at boundaries that hold whatever surrounds them;
     // pieces of the table's characters are segmented by the rules below, the others by
@@ -41,10 +35,7 @@ pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str, bool)
         }
         let piece = &text[from..p];
         if in_table(piece) {
-            let classes = piece
-                .char_indices()
-                .map(|(i, c)| (from + i, table_class(c)));
-            bounds(classes, p, |x, y, word| f(x, &text[x..y], word));
+            bounds(piece, |x, y, word| f(from + x, &piece[x..y], word));
         } else {
             for (start, seg) in piece.split_word_bound_indices() {
                 f(from + start, seg, seg.chars().any(char::is_alphanumeric));
@@ -168,54 +159,6 @@ const CLASS: [u8; 128] = {
     t
 };
 
-/// Whether two neighbouring classes are joined: [`JOINED`], [`APART`], or [`CONTEXT`] (it
-/// depends on the classes around them: [`joined_in_context`]).
-const JOINED: u8 = 0;
-const APART: u8 = 1;
-const CONTEXT: u8 = 2;
-const CLASSES: usize = OTHER_ALNUM as usize + 1;
-
-const JOIN: [[u8; CLASSES]; CLASSES] = {
-    let mut t = [[APART; CLASSES]; CLASSES];
-    let mut x = 0;
-    while x < CLASSES {
-        let mut y = 0;
-        while y < CLASSES {
-            let (cx, cy) = (x as u8, y as u8);
-            t[x][y] = join_rule(cx, cy);
-            y += 1;
-        }
-        x += 1;
-    }
-    t
-};
-
-/// The UAX #29 rules between classes `x` and `y`, in their order (WB3 to WB13b, for the
-/// classes of this module).
-const fn join_rule(x: u8, y: u8) -> u8 {
-    if (matches!(x, LETTER | NUMERIC) && matches!(y, LETTER | NUMERIC))
-        || matches!((x, y), (CR, LF) | (SPACE, SPACE))
-    {
-        return JOINED;
-    }
-    if matches!(x, CR | LF | NEWLINE) || matches!(y, CR | LF | NEWLINE) {
-        return APART;
-    }
-    if (x == LETTER && mid_letter(y))
-        || (mid_letter(x) && y == LETTER)
-        || (x == NUMERIC && mid_num(y))
-        || (mid_num(x) && y == NUMERIC)
-    {
-        return CONTEXT;
-    }
-    if (matches!(x, LETTER | NUMERIC | EXTEND_NUM_LET) && y == EXTEND_NUM_LET)
-        || (x == EXTEND_NUM_LET && matches!(y, LETTER | NUMERIC))
-    {
-        return JOINED;
-    }
-    APART
-}
-
 const fn mid_letter(c: u8) -> bool {
     matches!(c, MID_LETTER | MID_NUM_LET | SINGLE_QUOTE)
 }
@@ -224,54 +167,74 @@ const fn mid_num(c: u8) -> bool {
     matches!(c, MID_NUM | MID_NUM_LET | SINGLE_QUOTE)
 }
 
-/// WB6, WB7, WB11, WB12: a letter (digit) joins a following mid character when a letter
-/// (digit) comes after it, and a mid character joins a following letter (digit) when one
-/// came before it.
-fn joined_in_context(before: u8, x: u8, y: u8, after: u8) -> bool {
-    (x == LETTER && mid_letter(y) && after == LETTER)
-        || (mid_letter(x) && y == LETTER && before == LETTER)
-        || (x == NUMERIC && mid_num(y) && after == NUMERIC)
-        || (mid_num(x) && y == NUMERIC && before == NUMERIC)
-}
-
-/// The UAX #29 rules that apply to text without Extend, Format, ZWJ, Hebrew, Katakana or
-/// regional indicators, over its characters' byte offsets and classes (`end`: the text's
-/// end): calls `f(from, to, word)` with the byte range of each segment and whether it has a
-/// letter or digit.
-fn bounds(
-    mut classes: impl Iterator<Item = (usize, u8)>,
-    end: usize,
-    mut f: impl FnMut(usize, usize, bool),
-) {
-    let Some((mut start, mut x)) = classes.next() else {
-        return;
-    };
-    let alnum = |c: u8| matches!(c, LETTER | NUMERIC | OTHER_ALNUM);
-    // A window over the classes; outside the text, Other (which no rule joins across).
-    let mut before = OTHER;
-    let mut word = alnum(x);
-    let Some((mut at, mut y)) = classes.next() else {
-        return f(start, end, word);
-    };
-    loop {
-        let next = classes.next();
-        let after = next.map_or(OTHER, |(_, c)| c);
-        let joined = match JOIN[x as usize][y as usize] {
-            JOINED => true,
-            APART => false,
-            _ => joined_in_context(before, x, y, after),
-        };
-        if joined {
-            word |= alnum(y);
-        } else {
-            f(start, at, word);
-            start = at;
-            word = alnum(y);
+/// The UAX #29 rules that apply to text whose characters are all in the table (no Extend,
+/// Format, ZWJ, Hebrew, Katakana or regional indicators): calls `f(from, to, word)` with the
+/// byte range of each segment and whether it has a letter or digit.
+///
+/// Segments are taken a run at a time. Letters, digits and `_` join each other (WB5, WB8
+/// to WB10, WB13a, WB13b); a mid character joins a run to what follows when a letter stands
+/// on both sides of it (WB6, WB7: `zo'n`, `z.s.m`) or a digit does (WB11, WB12: `1.000`);
+/// spaces join spaces (WB3d) and CR joins LF (WB3); everything else stands alone. The
+/// tests compare this with `unicode-segmentation` on every short string over the classes.
+fn bounds(text: &str, mut f: impl FnMut(usize, usize, bool)) {
+    let b = text.as_bytes();
+    let n = b.len();
+    // The class of the character at byte `i` (a character boundary), and its length.
+    let at = |i: usize| -> (u8, usize) {
+        let c = b[i];
+        if c < 0x80 {
+            return (CLASS[c as usize], 1);
         }
-        let Some((next_at, _)) = next else {
-            return f(start, end, word);
-        };
-        (before, x, y, at) = (x, y, after, next_at);
+        let c = text[i..].chars().next().map_or('\u{FFFD}', |c| c);
+        (table_class(c), c.len_utf8())
+    };
+    let joins = |c: u8| matches!(c, LETTER | NUMERIC | EXTEND_NUM_LET);
+    let mut i = 0;
+    while i < n {
+        let start = i;
+        let (class, len) = at(i);
+        i += len;
+        match class {
+            LETTER | NUMERIC | EXTEND_NUM_LET => {
+                let mut word = class != EXTEND_NUM_LET;
+                let mut last = class;
+                while i < n {
+                    let (y, len) = at(i);
+                    if joins(y) {
+                        word |= y != EXTEND_NUM_LET;
+                        last = y;
+                        i += len;
+                        continue;
+                    }
+                    // A mid character, and a letter (digit) after it as before it.
+                    let context =
+                        (last == LETTER && mid_letter(y)) || (last == NUMERIC && mid_num(y));
+                    if !context || i + len >= n {
+                        break;
+                    }
+                    let (after, after_len) = at(i + len);
+                    if after != last {
+                        break;
+                    }
+                    word = true;
+                    i += len + after_len;
+                }
+                f(start, i, word);
+            }
+            SPACE => {
+                while i < n && b[i] == b' ' {
+                    i += 1;
+                }
+                f(start, i, false);
+            }
+            CR => {
+                if i < n && b[i] == b'\n' {
+                    i += 1;
+                }
+                f(start, i, false);
+            }
+            _ => f(start, i, class == OTHER_ALNUM),
+        }
     }
 }
 
