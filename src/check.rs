@@ -331,6 +331,8 @@ impl Checker<'_> {
         };
         // A large library is checked in parallel, chunk by chunk, and reassembled in order.
         let summarise = self.linter.has_pack("library");
+        let path_shared: Arc<str> = path.into();
+        let path = &path_shared;
         let per_doc: Vec<PerDoc> = if docs.len() >= PARALLEL_DOCS {
             use rayon::prelude::*;
             docs.par_iter()
@@ -363,7 +365,7 @@ impl Checker<'_> {
 
     /// The findings of one reply that its suppressions leave, and which suppression ids were
     /// used (`used[s][i]`: suppression s's i-th id silenced something).
-    fn findings(&self, path: &str, doc: &Document, summarise: bool) -> PerDoc {
+    fn findings(&self, path: &Arc<str>, doc: &Document, summarise: bool) -> PerDoc {
         let rules = self.linter.rules();
         let ctx;
         let ctx = match (&doc.in_reply_to, &self.ctx.in_reply_to) {
@@ -661,7 +663,7 @@ pub fn library_diagnostics_located(
         let s = &summaries[f.at];
         let vars: Vec<(&str, &str)> = f.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
         out.push(Diagnostic {
-            path: s.path.clone(),
+            path: s.path.to_string(),
             document: s.document.clone(),
             rule: rule.id.clone(),
             pack: rule.pack.clone(),

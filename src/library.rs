@@ -45,7 +45,8 @@ impl Default for Params {
 /// What the library rules need to know of one reply.
 #[derive(Debug, Clone)]
 pub struct Summary {
-    pub path: String,
+    /// Shared by the replies of one file.
+    pub path: std::sync::Arc<str>,
     pub document: Option<String>,
     /// File offsets of the reply text (empty replies: start = end).
     pub start: usize,
@@ -134,13 +135,13 @@ pub fn summarise(
     text: &str,
     to_file: impl Fn(usize) -> usize,
 ) -> Summary {
-    summarise_analysis(path, document, &Analysis::unmasked(text), to_file)
+    summarise_analysis(&path.into(), document, &Analysis::unmasked(text), to_file)
 }
 
 /// As [`summarise`], for a reply already analysed. Only its words are used, not its masks:
 /// an analysis from [`Analysis::unmasked`] gives the same summary.
 pub fn summarise_analysis(
-    path: &str,
+    path: &std::sync::Arc<str>,
     document: Option<&str>,
     a: &Analysis,
     to_file: impl Fn(usize) -> usize,
@@ -165,7 +166,7 @@ pub fn summarise_analysis(
     let at = last_line_start
         + (trimmed[last_line_start..].len() - trimmed[last_line_start..].trim_start().len());
     Summary {
-        path: path.to_string(),
+        path: path.clone(),
         document: document.map(str::to_string),
         start: to_file(0),
         end: to_file(text.len()),
@@ -194,7 +195,7 @@ pub struct Finding {
 fn name(s: &Summary) -> String {
     match &s.document {
         Some(d) => format!("{} › {d}", s.path),
-        None => s.path.clone(),
+        None => s.path.to_string(),
     }
 }
 
@@ -452,8 +453,8 @@ mod tests {
             "Hoi {{naam}}, je pakket ligt bij het afhaalpunt. Tot ziens!\n^Lisa",
         ];
         for t in texts {
-            let masked = summarise_analysis("a", None, &Analysis::new(t), |x| x);
-            let unmasked = summarise_analysis("a", None, &Analysis::unmasked(t), |x| x);
+            let masked = summarise_analysis(&"a".into(), None, &Analysis::new(t), |x| x);
+            let unmasked = summarise_analysis(&"a".into(), None, &Analysis::unmasked(t), |x| x);
             assert_eq!(format!("{masked:?}"), format!("{unmasked:?}"), "{t:?}");
         }
     }
