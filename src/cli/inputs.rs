@@ -118,5 +118,9 @@ fn walk(dir: &Path, implicit: bool, out: &mut Vec<Input>) {
             _ => None,
         }
     }
-    out[from..].sort_by(|a, b| a.display.cmp(&b.display).then_with(|| why(a).cmp(&why(b))));
+    // On both cores: the checks wait for it. (No two inputs are equal: a path is walked
+    // once, and its errors differ by message.)
+    use rayon::slice::ParallelSliceMut;
+    out[from..]
+        .par_sort_unstable_by(|a, b| a.display.cmp(&b.display).then_with(|| why(a).cmp(&why(b))));
 }
