@@ -97,9 +97,14 @@ fn walk(dir: &Path, implicit: bool, out: &mut Vec<Input>) {
         let p = entry.into_path();
         if let Some(format) = Format::for_walk(&p) {
             let shown = if implicit {
-                p.strip_prefix(".").unwrap_or(&p).display().to_string()
+                p.strip_prefix(".").unwrap_or(&p)
             } else {
-                p.display().to_string()
+                &p
+            };
+            // As `display()` shows it; without the formatting machinery when it is UTF-8.
+            let shown = match shown.to_str() {
+                Some(s) => s.to_owned(),
+                None => shown.display().to_string(),
             };
             out.push(Input {
                 display: shown,
