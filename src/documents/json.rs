@@ -402,7 +402,17 @@ impl<'a> Reader<'a> {
                         i,
                     ));
                 }
-                _ => i += 1,
+                _ => {
+                    // Skip to the next quote or backslash, then look back for a control
+                    // character in what was skipped (both vectorised).
+                    let to = self.end.min(self.bytes.len());
+                    let next =
+                        memchr::memchr2(b'"', b'\\', &self.bytes[i..to]).map_or(to, |k| i + k);
+                    i = match self.bytes[i..next].iter().position(|&c| c < 0x20) {
+                        Some(k) => i + k,
+                        None => next,
+                    };
+                }
             }
         }
     }
