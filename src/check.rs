@@ -331,17 +331,17 @@ impl Checker<'_> {
         };
         // A large library is checked in parallel, chunk by chunk, and reassembled in order.
         let summarise = self.linter.has_pack("library");
-        let path_shared: Arc<str> = path.into();
-        let path = &path_shared;
+        // Shared by the summaries of all its replies.
+        let shared: Arc<str> = path.into();
         let per_doc: Vec<PerDoc> = if docs.len() >= PARALLEL_DOCS {
             use rayon::prelude::*;
             docs.par_iter()
                 .with_min_len(64)
-                .map(|d| self.findings(path, d, summarise))
+                .map(|d| self.findings(&shared, d, summarise))
                 .collect()
         } else {
             docs.iter()
-                .map(|d| self.findings(path, d, summarise))
+                .map(|d| self.findings(&shared, d, summarise))
                 .collect()
         };
         let mut summaries = Vec::new();

@@ -686,17 +686,17 @@ impl Index {
         }
         // Phrases starting with any word, when the reply has what they need: at every word
         // (not in each word's list, which would test them at every word of every reply).
-        let mut both = false;
+        let mut any_live = false;
         for &e in &self.any {
             if cache.state[e as usize] == 1 {
                 (0..cache.words.len()).for_each(|i| try_at(e, i));
-                both = true;
+                any_live = true;
             }
         }
         // By entry, so that `may_hit` looks at each entry once.
         eager.sort_unstable();
         lazy.sort_unstable();
-        if both {
+        if any_live {
             // A phrase may also start with a word that is in a word's list.
             eager.dedup();
             lazy.dedup();

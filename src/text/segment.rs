@@ -3,8 +3,7 @@
 //!
 //! A reply whose characters are all ASCII or in this module's table (Latin-1 letters,
 //! typographic quotes and dashes, €, emoji without modifiers) is segmented in one pass over
-//! its characters' classes, by the rules below (a table of which neighbouring classes join,
-//! and four rules that look one class further). Any other reply is cut at boundaries that
+//! its characters' classes, a run at a time, by the rules of [`bounds`]. Any other reply is cut at boundaries that
 //! hold whatever the neighbouring characters are: before a line break or a run of spaces,
 //! after a line break, and after a run of spaces that an ASCII character follows (only
 //! Extend, Format and ZWJ characters, never ASCII, attach to a space). Pieces of table
@@ -61,15 +60,6 @@ fn in_table(text: &str) -> bool {
         i = at + c.len_utf8();
     }
     true
-}
-
-/// The class of a character known to be in the table; ASCII by a table lookup.
-#[inline]
-fn table_class(c: char) -> u8 {
-    match CLASS.get(c as usize) {
-        Some(&k) => k,
-        None => class_of(c).unwrap_or(OTHER),
-    }
 }
 
 /// The word-break class of the characters this module segments itself; `None` for the
@@ -185,8 +175,8 @@ fn bounds(text: &str, mut f: impl FnMut(usize, usize, bool)) {
         if c < 0x80 {
             return (CLASS[c as usize], 1);
         }
-        let c = text[i..].chars().next().map_or('\u{FFFD}', |c| c);
-        (table_class(c), c.len_utf8())
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        (class_of(c).unwrap_or(OTHER), c.len_utf8())
     };
     let joins = |c: u8| matches!(c, LETTER | NUMERIC | EXTEND_NUM_LET);
     let mut i = 0;
