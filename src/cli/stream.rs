@@ -64,7 +64,9 @@ struct Out {
 /// summaries of its replies.
 #[derive(Default)]
 struct Held {
-    bytes: Vec<u8>,
+    /// In chunks of about [`HELD_CHUNK`] bytes: one growing buffer copied itself and faulted
+    /// in twice the report's memory as it doubled.
+    bytes: Vec<Vec<u8>>,
     marks: Vec<Mark>,
     /// The paths and rule ids of the marks.
     paths: Vec<String>,
@@ -76,14 +78,19 @@ struct Held {
     scratch: Vec<u8>,
 }
 
-/// One held diagnostic: its sort key (as [`Report::sort`]) and where its bytes end.
+/// One held diagnostic: its sort key (as [`Report::sort`]) and where its bytes end (in
+/// chunk `chunk`; they start where the chunk's previous diagnostic ends, or at its start).
 struct Mark {
     path: u32,
     start: usize,
     rule: u32,
+    chunk: u32,
     end: usize,
     to: usize,
 }
+
+/// The size of a chunk of the held report's bytes.
+const HELD_CHUNK: usize = 1 << 20;
 
 impl Held {
     /// Reserves room for a JSONL library's summaries once its first piece shows how many
@@ -116,11 +123,16 @@ impl Held {
             }
         };
         let (start, end) = (d.span.start, d.span.end);
+        if self.bytes.last().is_none_or(|b| b.len() >= HELD_CHUNK) {
+            // With room for the diagnostic that takes it past the size.
+            self.bytes
+                .push(Vec::with_capacity(HELD_CHUNK + (HELD_CHUNK >> 4)));
+        }
+        let chunk = self.bytes.len() - 1;
+        let bytes = &mut self.bytes[chunk];
         match to {
-            To::Json(_) => {
-                webcare_lint::report::render_json(&d, &mut self.bytes, &mut self.scratch)
-            }
-            To::Text(render) => self.bytes.extend_from_slice(
+            To::Json(_) => webcare_lint::report::render_json(&d, bytes, &mut self.scratch),
+            To::Text(render) => bytes.extend_from_slice(
                 render(&Report {
                     diagnostics: vec![d],
                     ..Report::default()
@@ -132,8 +144,9 @@ impl Held {
             path: self.paths.len() as u32 - 1,
             start,
             rule,
+            chunk: chunk as u32,
             end,
-            to: self.bytes.len(),
+            to: bytes.len(),
         });
     }
 
@@ -239,8 +252,11 @@ impl Out {
             seen.count(&found);
             // Merge: each library diagnostic before the first held one it precedes.
             let mut found = found.into_iter().peekable();
-            let mut from = 0;
+            let (mut from, mut chunk) = (0, 0);
             for m in &held.marks {
+                if m.chunk != chunk {
+                    (from, chunk) = (0, m.chunk);
+                }
                 let mut before = Vec::new();
                 while let Some(d) = found.next_if(|d| held.before(d, m)) {
                     before.push(d);
@@ -248,7 +264,7 @@ impl Out {
                 if !before.is_empty() {
                     to.write(before)?;
                 }
-                to.rendered(&held.bytes[from..m.to])?;
+                to.rendered(&held.bytes[chunk as usize][from..m.to])?;
                 from = m.to;
             }
             to.write(found.collect())?;
