@@ -618,7 +618,7 @@ pub fn library_diagnostics(
     linter: &Linter,
     summaries: &[library::Summary],
     params: &library::Params,
-    source_of: impl Fn(&str) -> Option<Arc<str>>,
+    source_of: impl Fn(&str) -> Option<Arc<str>> + Sync,
 ) -> Vec<Diagnostic> {
     library_diagnostics_located(linter, summaries, params, |path, spans| {
         source_of(path).map(|source| locate_in_source(&source, spans))
@@ -626,12 +626,12 @@ pub fn library_diagnostics(
 }
 
 /// As [`library_diagnostics`], with `locate` placing the spans of one file (`None`: the file
-/// cannot be read, and its findings are left out).
+/// cannot be read, and its findings are left out). Files are located in parallel.
 pub fn library_diagnostics_located(
     linter: &Linter,
     summaries: &[library::Summary],
     params: &library::Params,
-    mut locate: impl FnMut(&str, &[(usize, usize)]) -> Option<Vec<Located>>,
+    locate: impl Fn(&str, &[(usize, usize)]) -> Option<Vec<Located>> + Sync,
 ) -> Vec<Diagnostic> {
     let found: Vec<(library::Finding, usize)> = library::findings(summaries, params)
         .into_iter()
@@ -642,16 +642,24 @@ pub fn library_diagnostics_located(
     for (i, (f, _)) in found.iter().enumerate() {
         by_path.entry(&summaries[f.at].path).or_default().push(i);
     }
+    // On both cores: a directory's findings are in many files, each opened and read (4419
+    // files for the 100k-file directory's near-duplicates: 45 ms on one core).
+    use rayon::prelude::*;
+    let by_path: Vec<(&str, Vec<usize>)> = by_path.into_iter().collect();
+    let places: Vec<Option<Vec<Located>>> = by_path
+        .par_iter()
+        .map(|(path, ids)| {
+            let spans: Vec<(usize, usize)> = ids
+                .iter()
+                .map(|&i| (found[i].0.start, found[i].0.end))
+                .collect();
+            locate(path, &spans)
+        })
+        .collect();
     let mut located: Vec<Option<Located>> = vec![None; found.len()];
-    for (path, ids) in by_path {
-        let spans: Vec<(usize, usize)> = ids
-            .iter()
-            .map(|&i| (found[i].0.start, found[i].0.end))
-            .collect();
-        if let Some(places) = locate(path, &spans) {
-            for (i, place) in ids.into_iter().zip(places) {
-                located[i] = Some(place);
-            }
+    for ((_, ids), places) in by_path.into_iter().zip(places) {
+        for (i, place) in ids.into_iter().zip(places.into_iter().flatten()) {
+            located[i] = Some(place);
         }
     }
     let mut out = Vec::new();

@@ -282,7 +282,7 @@ fn library_diagnostics_of(
     summaries: &[Summary],
     profiles: &HashMap<Vec<usize>, Profile>,
     base: &Settings,
-    locate: impl FnMut(&str, &[(usize, usize)]) -> Option<Vec<Located>>,
+    locate: impl Fn(&str, &[(usize, usize)]) -> Option<Vec<Located>> + Sync,
 ) -> Vec<Diagnostic> {
     let Some(profile) = profiles
         .get(&Vec::new())
