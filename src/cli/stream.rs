@@ -75,7 +75,6 @@ struct Held {
     summaries: Vec<library::Summary>,
     /// The size of the JSONL library being read, until its replies' number is estimated.
     estimate_from: Option<usize>,
-    scratch: Vec<u8>,
 }
 
 /// One held diagnostic: its sort key (as [`Report::sort`]) and where its bytes end (in
@@ -131,7 +130,7 @@ impl Held {
         let chunk = self.bytes.len() - 1;
         let bytes = &mut self.bytes[chunk];
         match to {
-            To::Json(_) => webcare_lint::report::render_json(&d, bytes, &mut self.scratch),
+            To::Json(_) => webcare_lint::report::render_json(&d, bytes),
             To::Text(render) => bytes.extend_from_slice(
                 render(&Report {
                     diagnostics: vec![d],

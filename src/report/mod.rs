@@ -2,6 +2,7 @@
 //! and a summary. It serializes to the JSON report of SPEC.md and renders as text.
 
 mod human;
+mod json;
 mod lines;
 mod sarif;
 mod short;
@@ -173,7 +174,9 @@ impl<W: std::io::Write> JsonStream<W> {
 
     pub fn diagnostic(&mut self, d: &Diagnostic) -> std::io::Result<()> {
         self.separate()?;
-        write_nested(&mut self.out, &mut self.buf, d, 4)
+        self.buf.clear();
+        json::diagnostic(d, &mut self.buf);
+        self.out.write_all(&self.buf)
     }
 
     /// Writes a diagnostic already rendered by [`render_json`].
@@ -208,8 +211,8 @@ impl<W: std::io::Write> JsonStream<W> {
 
 /// Appends to `out` the bytes [`JsonStream::diagnostic`] writes for `d`, but for the
 /// separator: a report can be held as these bytes and written later.
-pub fn render_json(d: &Diagnostic, out: &mut Vec<u8>, scratch: &mut Vec<u8>) {
-    write_nested(out, scratch, d, 4).expect("a diagnostic serializes to memory");
+pub fn render_json(d: &Diagnostic, out: &mut Vec<u8>) {
+    json::diagnostic(d, out);
 }
 
 /// Writes `value` pretty-printed, its lines after the first indented by `indent` spaces, as
@@ -284,13 +287,13 @@ mod tests {
             let mut streamed = Vec::new();
             let mut s = JsonStream::new(&mut streamed).unwrap();
             // Diagnostics written directly and rendered first, alternately.
-            let (mut bytes, mut scratch) = (Vec::new(), Vec::new());
+            let mut bytes = Vec::new();
             for (i, d) in report.diagnostics.iter().enumerate() {
                 if i % 2 == 0 {
                     s.diagnostic(d).unwrap();
                 } else {
                     bytes.clear();
-                    render_json(d, &mut bytes, &mut scratch);
+                    render_json(d, &mut bytes);
                     s.rendered(&bytes).unwrap();
                 }
             }
