@@ -865,19 +865,16 @@ impl Literals {
         let automaton = |strings: &[&str], ascii_case: bool| {
             (!strings.is_empty()).then(|| {
                 aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .ascii_case_insensitive(ascii_case)
                     .build(strings)
                     .expect("regex literals are few and short")
             })
         };
         Literals {
-            // A DFA: one table lookup per byte of a word.
-            in_words: (!runs.is_empty()).then(|| {
-                aho_corasick::AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&runs)
-                    .expect("regex literals are few and short")
-            }),
+            // Searched once per distinct word: quick to build matters more than a DFA's
+            // quicker search (a one-draft run builds it).
+            in_words: automaton(&runs, false),
             how,
             in_text: automaton(&text, true),
             needs,
