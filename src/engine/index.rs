@@ -464,8 +464,20 @@ impl Index {
                     needs.as_ref().is_none_or(|n| found.any(n))
                 })
                 .collect();
-            // The first reply (a one-draft run's only one) compiles the regexes it needs:
-            // on both cores.
+            // A regex not compiled yet (the first replies; a one-draft run's only one) is
+            // compiled only if the text has a string it needs: the test on the words may let
+            // more through (see [`Literals`]), and compiling costs more than a search.
+            if p.regexes
+                .iter()
+                .any(|&k| !self.regexes[k as usize].1.is_compiled())
+            {
+                let lower = a.text.to_ascii_lowercase();
+                p.regexes.retain(|&k| {
+                    let re = &self.regexes[k as usize].1;
+                    re.is_compiled() || re.may_match(&lower)
+                });
+            }
+            // The first reply compiles the regexes it needs: on both cores.
             let new = |&&k: &&u32| !self.regexes[k as usize].1.is_compiled();
             if p.regexes.iter().filter(new).count() > 1 {
                 use rayon::prelude::*;
@@ -776,9 +788,9 @@ impl Index {
 
 /// The literal strings rule regexes need (see [`crate::engine::literals`]), found in a reply.
 /// A run of ASCII letters and digits stands inside one word, whatever the text around it:
-/// a string is looked for by its longest such run ("0800", "vanaf" for "al vanaf", "31"
-/// for "+31") in each distinct word once ([`WordInfo::literals`]), not in every reply's
-/// text. A reply that has the run may lack the string: then the regex runs and finds
+/// a string is looked for by its runs ("0800"; "al" and "vanaf" for "al vanaf", "31" for
+/// "+31"), each in each distinct word once ([`WordInfo::literals`]), not in every reply's
+/// text. A reply that has the runs may lack the string: then the regex runs and finds
 /// nothing, as it would have. Only strings without letters or digits ("@") are looked for
 /// in the text. An overlapping scan of every reply's text for all strings took 4–7% of a
 /// library run, and 6% when only the strings with more than letters and digits were left.
@@ -796,8 +808,9 @@ struct Literals {
 
 #[derive(Debug, Clone, Copy)]
 enum Look {
-    /// Its longest run of letters and digits is in a word: bit of [`WordInfo::literals`].
-    Word(u32),
+    /// Each of its runs of letters and digits is in a word: these bits of
+    /// [`WordInfo::literals`] are all set.
+    Words(u64),
     /// In the text: pattern of [`Literals::in_text`].
     Text(u32),
 }
@@ -811,14 +824,10 @@ impl Found {
     }
 }
 
-/// The longest run of ASCII letters and digits in `s` (the first of equal length).
-fn longest_run(s: &str) -> Option<&str> {
+/// The runs of ASCII letters and digits in `s`.
+fn runs(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|r| !r.is_empty())
-        .fold(None, |best: Option<&str>, r| match best {
-            Some(b) if b.len() >= r.len() => Some(b),
-            _ => Some(r),
-        })
 }
 
 impl Literals {
@@ -838,15 +847,26 @@ impl Literals {
         let mut text: Vec<&str> = Vec::new();
         let how = strings
             .iter()
-            .map(|&s| match longest_run(s) {
-                Some(run) if runs.contains(&run) || runs.len() < 64 => {
-                    let bit = runs.iter().position(|r| *r == run).unwrap_or_else(|| {
-                        runs.push(run);
-                        runs.len() - 1
-                    });
-                    Look::Word(bit as u32)
+            .map(|&s| {
+                let mut bits = 0u64;
+                for run in self::runs(s) {
+                    let bit = match runs.iter().position(|r| *r == run) {
+                        Some(bit) => bit,
+                        None if runs.len() < 64 => {
+                            runs.push(run);
+                            runs.len() - 1
+                        }
+                        // More than 64 runs: the later strings are looked for in the text.
+                        None => {
+                            bits = 0;
+                            break;
+                        }
+                    };
+                    bits |= 1 << bit;
                 }
-                _ => {
+                if bits != 0 {
+                    Look::Words(bits)
+                } else {
                     text.push(s);
                     Look::Text(text.len() as u32 - 1)
                 }
@@ -881,7 +901,7 @@ impl Literals {
         }
     }
 
-    /// The runs in folded word `w`, as a bit set ([`Look::Word`]).
+    /// The runs in folded word `w`, as a bit set ([`Look::Words`]).
     fn in_word(&self, w: &str) -> u64 {
         let Some(ac) = &self.in_words else {
             return 0;
@@ -904,13 +924,13 @@ impl Literals {
             }
         }
         for (i, look) in self.how.iter().enumerate() {
-            let (bits, at) = match *look {
-                Look::Word(bit) => (in_words, bit),
-                Look::Text(k) => (in_text, k),
+            let has = match *look {
+                Look::Words(bits) => in_words & bits == bits,
+                // (More than 64 strings in the text: the later ones share bits, and so may
+                // be taken as found.)
+                Look::Text(k) => in_text >> (k & 63) & 1 == 1,
             };
-            // (More than 64 strings in the text: the later ones share bits, and so may be
-            // taken as found.)
-            if bits >> (at & 63) & 1 == 1 {
+            if has {
                 set_bit(&mut found.0, i);
             }
         }
