@@ -284,6 +284,28 @@ pub fn warm_up<'r>(rules: impl Iterator<Item = &'r Rule>, text: &str) {
 mod tests {
     use super::*;
 
+    /// A regex written twice in a pack (two promises rules share the clock-time regex) is
+    /// compiled once, for both.
+    #[test]
+    fn a_regex_written_twice_in_a_pack_is_compiled_once() {
+        let packs = crate::packs::builtin().unwrap();
+        let mut twice = 0;
+        for pack in &packs {
+            let regexes: Vec<&RuleRegex> = pack.rules.iter().flat_map(Rule::regexes).collect();
+            for (i, re) in regexes.iter().enumerate() {
+                let Some(other) = regexes[i + 1..].iter().find(|o| o.as_str() == re.as_str())
+                else {
+                    continue;
+                };
+                twice += 1;
+                assert!(!other.is_compiled());
+                re.get();
+                assert!(other.is_compiled(), "{}", re.as_str());
+            }
+        }
+        assert!(twice > 0, "no built-in pack writes a regex twice");
+    }
+
     #[test]
     fn warming_up_compiles_what_the_text_may_need_for_every_clone() {
         let packs = crate::packs::builtin().unwrap();

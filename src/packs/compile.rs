@@ -52,6 +52,7 @@ pub fn parse_pack_with(path: &str, source: Arc<str>, eager_regex: bool) -> Resul
         problems,
         pack: pack_id.clone(),
         eager_regex,
+        regexes: Vec::new(),
     };
     if !is_kebab(&pack_id) {
         c.problem(
@@ -121,6 +122,8 @@ struct Compiler<'s> {
     pack: String,
     /// Compile regexes now (packs from files), not on first use (built-in packs).
     eager_regex: bool,
+    /// The pack's valid regexes so far: a regex written twice is one, compiled once.
+    regexes: Vec<RuleRegex>,
 }
 
 impl Compiler<'_> {
@@ -181,6 +184,10 @@ impl Compiler<'_> {
             }
         }
         for r in regexes {
+            if let Some(same) = self.regexes.iter().find(|re| re.as_str() == r.get_ref()) {
+                m.regexes.push(same.clone());
+                continue;
+            }
             // Syntax is always checked here; compiling waits for first use, except for packs
             // from files, whose regexes must also fit the size limit now.
             let parsed = regex_syntax::ParserBuilder::new()
@@ -226,7 +233,9 @@ impl Compiler<'_> {
             } else {
                 None
             };
-            m.regexes.push(RuleRegex::new(r.get_ref(), compiled, &hir));
+            let re = RuleRegex::new(r.get_ref(), compiled, &hir);
+            self.regexes.push(re.clone());
+            m.regexes.push(re);
         }
         m
     }
