@@ -459,10 +459,7 @@ impl Index {
         if !self.regexes.is_empty() {
             let found = self.literals.find(a.text, p.literals);
             p.regexes = (0..self.regexes.len() as u32)
-                .filter(|&k| {
-                    let needs = &self.literals.needs[k as usize];
-                    needs.as_ref().is_none_or(|n| found.any(n))
-                })
+                .filter(|&k| self.literals.needs[k as usize].iter().all(|n| found.any(n)))
                 .collect();
             // A regex not compiled yet (the first replies; a one-draft run's only one) is
             // compiled only if the text has a string it needs: the test on the words may let
@@ -802,8 +799,8 @@ struct Literals {
     how: Vec<Look>,
     /// The strings looked for in the text (ASCII case ignored).
     in_text: Option<aho_corasick::AhoCorasick>,
-    /// Per regex: the ids of the strings one of which it needs (`None`: no test).
-    needs: Vec<Option<Vec<u32>>>,
+    /// Per regex: sets of ids of strings, one string of each of which it needs.
+    needs: Vec<Vec<Vec<u32>>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -834,7 +831,7 @@ impl Literals {
     fn new(regexes: &[(u32, RuleRegex, Mask)]) -> Literals {
         let mut strings: Vec<&str> = regexes
             .iter()
-            .filter_map(|(_, re, _)| re.needs())
+            .flat_map(|(_, re, _)| re.needs_all())
             .flatten()
             .map(|s| &**s)
             .collect();
@@ -875,11 +872,14 @@ impl Literals {
         let needs = regexes
             .iter()
             .map(|(_, re, _)| {
-                re.needs().map(|n| {
-                    n.iter()
-                        .map(|s| strings.binary_search(&&**s).expect("listed") as u32)
-                        .collect()
-                })
+                re.needs_all()
+                    .iter()
+                    .map(|set| {
+                        set.iter()
+                            .map(|s| strings.binary_search(&&**s).expect("listed") as u32)
+                            .collect()
+                    })
+                    .collect()
             })
             .collect();
         let automaton = |strings: &[&str], ascii_case: bool| {
@@ -1037,35 +1037,47 @@ mod tests {
         let packs = crate::packs::builtin().unwrap();
         let linter = Linter::new(&packs, &Selection::default()).unwrap();
         let index = &linter.index;
-        let strings: Vec<&str> = index
-            .regexes
-            .iter()
-            .filter_map(|(_, re, _)| re.needs())
-            .flatten()
-            .map(|s| &**s)
-            .collect();
-        assert!(strings.len() > 20, "{strings:?}");
+        assert!(
+            index
+                .regexes
+                .iter()
+                .any(|(_, re, _)| re.needs_all().len() > 1),
+            "no regex needs two sets"
+        );
         let mut texts = crate::engine::sample_texts(linter.rules());
-        for s in &strings {
-            let upper = s.to_uppercase();
-            texts.extend([
-                s.to_string(),
-                format!("x{s}9 ok"),
-                format!("Zie: {upper}!"),
-                format!("é{s}é."),
-                format!("https://x.nl/{s}?q=1"),
-                format!("({upper})."),
-            ]);
+        // For each regex, a string of each of its sets (the i-th, or the last), in contexts.
+        for (_, re, _) in &index.regexes {
+            let sets = re.needs_all();
+            let longest = sets.iter().map(|set| set.len()).max().unwrap_or(0);
+            for i in 0..longest {
+                let pick = |set: &[Box<str>]| set[i.min(set.len() - 1)].to_string();
+                let strings: Vec<String> = sets.iter().map(|set| pick(set)).collect();
+                let plain = strings.join(" . ");
+                let upper = plain.to_uppercase();
+                texts.extend([
+                    plain.clone(),
+                    strings
+                        .iter()
+                        .map(|s| format!("x{s}9"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    format!("Zie: {upper}!"),
+                    strings
+                        .iter()
+                        .map(|s| format!("é{s}é"))
+                        .collect::<Vec<_>>()
+                        .join(". "),
+                    format!("https://x.nl/{}?q=1", strings.join("/")),
+                    format!("({upper})."),
+                ]);
+            }
         }
         let mut kept = 0;
         for t in &texts {
             let p = index.prepare(&Analysis::new(t));
             let lower = t.to_ascii_lowercase();
             for (k, (_, re, _)) in index.regexes.iter().enumerate() {
-                let needed = re
-                    .needs()
-                    .is_none_or(|n| n.iter().any(|s| lower.contains(&**s)));
-                if needed {
+                if re.may_match(&lower) {
                     assert!(
                         p.regexes.contains(&(k as u32)),
                         "{} dropped for {t:?}",

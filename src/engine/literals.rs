@@ -44,12 +44,80 @@ impl Need {
 /// contain; `None` when there is no useful set.
 pub(crate) fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let need = need(hir)?;
-    (need.strength() > 0).then(|| {
-        let mut s = need.strings;
-        s.sort();
-        s.dedup();
-        s
-    })
+    (need.strength() > 0).then(|| sorted(need.strings))
+}
+
+/// At most this many sets [`required_all`] gives.
+const MAX_SETS: usize = 3;
+
+/// Sets of strings (lowercase), a string of each of which a match of `hir` must contain:
+/// [`required`]'s set first, then up to two more of other parts of a sequence whose
+/// shortest strings have at least 3 bytes (a code word before a sentence end and a request
+/// to send it on: "code" and "door"). Empty when there is no useful set.
+pub(crate) fn required_all(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
+    let Some(first) = required(hir) else {
+        return Vec::new();
+    };
+    let mut sets = vec![first];
+    let mut top = hir;
+    while let HirKind::Capture(c) = top.kind() {
+        top = &c.sub;
+    }
+    if let HirKind::Concat(parts) = top.kind() {
+        let mut others: Vec<Need> = Vec::new();
+        concat_all(parts, &mut others);
+        others.sort_by(|a, b| {
+            if a.better_than(b) {
+                std::cmp::Ordering::Less
+            } else if b.better_than(a) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        for n in others {
+            let strings = sorted(n.strings);
+            if sets.len() < MAX_SETS
+                && strings.iter().all(|s| s.len() >= 3)
+                && !sets.contains(&strings)
+            {
+                sets.push(strings);
+            }
+        }
+    }
+    sets
+}
+
+fn sorted(mut strings: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    strings.sort();
+    strings.dedup();
+    strings
+}
+
+/// Every requirement of a sequence's parts (each a set one string of which a match of the
+/// sequence contains): the runs of exact parts joined, and the other parts' own.
+fn concat_all(parts: &[Hir], out: &mut Vec<Need>) {
+    let empty = || Need {
+        strings: vec![Vec::new()],
+        exact: true,
+    };
+    let mut run = Some(empty());
+    for part in parts {
+        match need(part) {
+            Some(n) if n.exact => {
+                run = run.and_then(|r| join(&r, &n));
+                if run.is_none() {
+                    run = Some(n);
+                }
+            }
+            other => {
+                out.extend(run.take().filter(|r| r.strength() > 0));
+                out.extend(other.filter(|n| n.strength() > 0));
+                run = Some(empty());
+            }
+        }
+    }
+    out.extend(run.filter(|r| r.strength() > 0));
 }
 
 fn need(hir: &Hir) -> Option<Need> {
@@ -240,6 +308,46 @@ mod tests {
         );
     }
 
+    fn all(re: &str) -> Vec<Vec<String>> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(re)
+            .unwrap();
+        required_all(&hir)
+            .into_iter()
+            .map(|set| {
+                set.into_iter()
+                    .map(|s| String::from_utf8(s).unwrap())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parts_of_a_sequence_are_required_together() {
+        assert_eq!(
+            all(
+                r"(?:code|sms)[^.]{0,60}[.!?][ \t]*(?:stuur|geef)[ \t]+(?:die|de)[ \t]+(?:door|terug)"
+            ),
+            vec![
+                vec!["geef".to_string(), "stuur".into()],
+                vec!["door".to_string(), "terug".into()],
+                vec!["code".to_string(), "sms".into()],
+            ]
+        );
+        // One set when there is one part, or no other strong one.
+        assert_eq!(
+            all(r"(?-u:\b)nogmaals\s*[:,;]"),
+            vec![vec!["nogmaals".to_string()]]
+        );
+        assert_eq!(
+            all(r"(?:slechts|al vanaf)\s+[0-9]+"),
+            vec![vec!["al vanaf".to_string(), "slechts".into()]]
+        );
+        assert!(all(r"[0-9]+").is_empty());
+    }
+
     #[test]
     fn nothing_useful_is_none() {
         assert_eq!(req(r"[0-9]+"), None);
@@ -261,6 +369,10 @@ mod tests {
             ),
             (r"(?-i)(?-u:\b)[Cc]ode\s+[A-Z]{4,}", "met CODE WINTER"),
             (r"(?:slechts|voor maar)\s+€\s?[0-9]+", "VOOR MAAR € 5"),
+            (
+                r"(?i)(?-u:\b)(?:code|sms)(?-u:\b)[^.!?\n]{0,60}[.!?][ \t]*(?:wil|stuur)[ \t]+(?:die|de)(?-u:\b)[^.!?\n]{0,30}(?-u:\b)(?:door|terug)(?-u:\b)",
+                "Je SMS is binnen. Stuur DIE even DOOR.",
+            ),
         ];
         for (re, text) in cases {
             let m = regex::RegexBuilder::new(re)
@@ -271,6 +383,10 @@ mod tests {
             let found = m.is_match(text);
             let needed = req(re).is_none_or(|v| v.iter().any(|s| lower.contains(s.as_str())));
             assert!(!found || needed, "{re} on {text:?}: {:?}", req(re));
+            for set in all(re) {
+                let has = set.iter().any(|s| lower.contains(s.as_str()));
+                assert!(!found || has, "{set:?} for {re}");
+            }
         }
     }
 }

@@ -65,8 +65,9 @@ impl Applicability {
 pub struct RuleRegex {
     source: Box<str>,
     compiled: std::sync::Arc<std::sync::OnceLock<Regex>>,
-    /// Strings (lowercase) one of which every match contains (see `engine::literals`).
-    needs: Option<std::sync::Arc<[Box<str>]>>,
+    /// Sets of strings (lowercase), one string of each of which every match contains (see
+    /// `engine::literals`); none: no test.
+    needs: std::sync::Arc<[Box<[Box<str>]>]>,
 }
 
 impl RuleRegex {
@@ -84,12 +85,14 @@ impl RuleRegex {
         if let Some(re) = compiled {
             let _ = cell.set(re);
         }
-        let needs = super::literals::required(hir).map(|strings| {
-            strings
-                .into_iter()
-                .map(|s| String::from_utf8_lossy(&s).into())
-                .collect()
-        });
+        let needs = super::literals::required_all(hir)
+            .into_iter()
+            .map(|set| {
+                set.into_iter()
+                    .map(|s| String::from_utf8_lossy(&s).into())
+                    .collect()
+            })
+            .collect();
         RuleRegex {
             source: source.into(),
             compiled: std::sync::Arc::new(cell),
@@ -101,17 +104,23 @@ impl RuleRegex {
     /// text has none of the strings every match contains.
     pub fn may_match(&self, lower: &str) -> bool {
         self.needs
-            .as_ref()
-            .is_none_or(|n| n.iter().any(|s| lower.contains(&**s)))
+            .iter()
+            .all(|set| set.iter().any(|s| lower.contains(&**s)))
     }
 
     pub fn as_str(&self) -> &str {
         &self.source
     }
 
-    /// The strings (lowercase) one of which every match contains, when known.
+    /// The strings (lowercase) one of which every match contains, when known: the first
+    /// of [`RuleRegex::needs_all`].
     pub fn needs(&self) -> Option<&[Box<str>]> {
-        self.needs.as_deref()
+        self.needs.first().map(|set| &**set)
+    }
+
+    /// Sets of strings (lowercase), one string of each of which every match contains.
+    pub fn needs_all(&self) -> &[Box<[Box<str>]>] {
+        &self.needs
     }
 
     pub fn is_compiled(&self) -> bool {
