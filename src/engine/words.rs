@@ -11,12 +11,22 @@ use crate::fasthash::HashMap;
 /// Words → ids `0..len`, in the order they were added.
 #[derive(Debug)]
 pub(crate) struct WordTable {
-    /// Open addressing, linear probing: 0 empty, else id + 1.
+    /// Open addressing, linear probing: 0 empty, else id + 1. Grows (doubling) up to twice
+    /// `max` slots as words are added: a one-draft run zeroes a few hundred bytes, not the
+    /// 128 KiB of a full table.
     slots: Box<[u32]>,
-    /// The key of each id (0 for a long word).
+    max: usize,
+    /// The key of each id ([`LONG`] for a long word).
     keys: Vec<u128>,
     long: HashMap<Box<str>, u32>,
 }
+
+/// The key of a word too long to pack (no packed key has all bits set: the length byte is
+/// at most 15).
+const LONG: u128 = u128::MAX;
+
+/// The slots a table starts with.
+const FIRST_SLOTS: usize = 256;
 
 /// The packed key of a word of at most 15 bytes: its length in the top byte, its bytes
 /// below, read as (possibly overlapping) little-endian integers, which with the length
@@ -53,8 +63,10 @@ fn hash(key: u128) -> u64 {
 impl WordTable {
     /// A table for at most `words` words.
     pub fn new(words: usize) -> WordTable {
+        let max = (words * 2).next_power_of_two().max(16);
         WordTable {
-            slots: vec![0; (words * 2).next_power_of_two().max(16)].into(),
+            slots: vec![0; max.min(FIRST_SLOTS)].into(),
+            max,
             keys: Vec::new(),
             long: HashMap::default(),
         }
@@ -64,7 +76,7 @@ impl WordTable {
         self.keys.len()
     }
 
-    /// Empties the table, keeping its memory.
+    /// Empties the table, keeping its memory (and size).
     pub fn clear(&mut self) {
         self.slots.fill(0);
         self.keys.clear();
@@ -91,20 +103,35 @@ impl WordTable {
     /// most half full (`new`'s `words`).
     pub fn insert(&mut self, w: &str) -> u32 {
         let id = self.keys.len() as u32;
-        debug_assert!(self.keys.len() < self.slots.len() / 2, "word table full");
+        debug_assert!(self.keys.len() < self.max / 2, "word table full");
         let Some(key) = short_key(w) else {
-            self.keys.push(0);
+            self.keys.push(LONG);
             self.long.insert(w.into(), id);
             return id;
         };
         self.keys.push(key);
+        if self.keys.len() * 2 > self.slots.len() && self.slots.len() < self.max {
+            // Twice the slots, every short word placed again (this one too).
+            self.slots = vec![0; self.slots.len() * 2].into();
+            for id in 0..self.keys.len() {
+                let key = self.keys[id];
+                if key != LONG {
+                    self.place(key, id as u32);
+                }
+            }
+        } else {
+            self.place(key, id);
+        }
+        id
+    }
+
+    fn place(&mut self, key: u128, id: u32) {
         let mask = self.slots.len() - 1;
         let mut at = (hash(key) >> 32) as usize & mask;
         while self.slots[at] != 0 {
             at = (at + 1) & mask;
         }
         self.slots[at] = id + 1;
-        id
     }
 }
 
