@@ -58,6 +58,39 @@ pub struct Phrase {
     /// with gaps or several optional parts (where backtracking could try many combinations)
     /// that span at most [`MAX_SPAN`] words.
     guarded: bool,
+    /// [`Phrase::required_words`], found when the phrase is parsed: packs are parsed on all
+    /// cores, while the linter that needs them is built on one (it was 0.8 ms of a one-draft
+    /// run's critical path).
+    required: std::sync::Arc<[Box<[OwnedNeed]>]>,
+}
+
+/// A [`Need`] that owns its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OwnedNeed {
+    Word(Box<str>),
+    Prefix(Box<str>),
+    Suffix(Box<str>),
+    Infix(Box<str>),
+}
+
+impl OwnedNeed {
+    fn of(n: &Need) -> OwnedNeed {
+        match *n {
+            Need::Word(w) => OwnedNeed::Word(w.into()),
+            Need::Prefix(p) => OwnedNeed::Prefix(p.into()),
+            Need::Suffix(x) => OwnedNeed::Suffix(x.into()),
+            Need::Infix(x) => OwnedNeed::Infix(x.into()),
+        }
+    }
+
+    fn need(&self) -> Need<'_> {
+        match self {
+            OwnedNeed::Word(w) => Need::Word(w),
+            OwnedNeed::Prefix(p) => Need::Prefix(p),
+            OwnedNeed::Suffix(x) => Need::Suffix(x),
+            OwnedNeed::Infix(x) => Need::Infix(x),
+        }
+    }
 }
 
 /// Phrases are equal when they match the same (their compiled tokens are equal).
@@ -114,9 +147,14 @@ impl Phrase {
                 message: "this phrase can match no words at all".into(),
             });
         }
+        let required = required_words(&tokens)
+            .iter()
+            .map(|set| set.iter().map(OwnedNeed::of).collect())
+            .collect();
         Ok(Phrase {
             guarded: max_len(&tokens) <= MAX_SPAN && branchy(&tokens),
             tokens: tokens.into(),
+            required,
         })
     }
 
@@ -147,21 +185,10 @@ impl Phrase {
     /// words of one set cannot match, which is tested once per reply, before any position.
     /// Smallest sets first; empty when the phrase spells out no word it always needs.
     pub fn required_words(&self) -> Vec<Vec<Need<'_>>> {
-        let mut sets: Vec<Vec<Need>> = self.tokens.iter().flat_map(required_of).collect();
-        sets.sort_by_key(|s| s.len());
-        sets.dedup();
-        // A set that holds a smaller one tests nothing more (sets are sorted).
-        let holds = |big: &[Need], small: &[Need]| {
-            let mut big = big.iter();
-            small.iter().all(|w| big.any(|b| b == w))
-        };
-        let mut kept: Vec<Vec<Need>> = Vec::with_capacity(sets.len());
-        for set in sets {
-            if !kept.iter().any(|k| holds(&set, k)) {
-                kept.push(set);
-            }
-        }
-        kept
+        self.required
+            .iter()
+            .map(|set| set.iter().map(OwnedNeed::need).collect())
+            .collect()
     }
 
     /// The ways this phrase can start.
@@ -463,6 +490,26 @@ const MAX_REQUIRED: usize = 48;
 
 /// At most this many sets of required words from one alternation.
 const MAX_ALT_SETS: usize = 4;
+
+/// The sets of [`Phrase::required_words`] of a phrase with these tokens.
+fn required_words(tokens: &[Token]) -> Vec<Vec<Need<'_>>> {
+    let mut sets: Vec<Vec<Need>> = tokens.iter().flat_map(required_of).collect();
+
+    sets.sort_by_key(|s| s.len());
+    sets.dedup();
+    // A set that holds a smaller one tests nothing more (sets are sorted).
+    let holds = |big: &[Need], small: &[Need]| {
+        let mut big = big.iter();
+        small.iter().all(|w| big.any(|b| b == w))
+    };
+    let mut kept: Vec<Vec<Need>> = Vec::with_capacity(sets.len());
+    for set in sets {
+        if !kept.iter().any(|k| holds(&set, k)) {
+            kept.push(set);
+        }
+    }
+    kept
+}
 
 /// Sets of words such that a match of the token has a word of each (a literal or a word
 /// family; an alternation of sequences that each need words).
