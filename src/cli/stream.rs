@@ -77,6 +77,18 @@ struct Held {
     estimate_from: Option<usize>,
 }
 
+/// How many summaries to reserve for an estimate of `replies` in a JSONL library of `size`
+/// bytes: 1/8 to spare, but no more than its lines can hold (a record takes at least 12
+/// bytes: `{"text":""}` and a line end) nor than 1M replies (about 400 MiB of room): a first
+/// piece of short replies must not make a huge file reserve more than memory holds, and
+/// past that the room grows by doubling.
+fn capped_estimate(replies: usize, size: usize) -> usize {
+    replies
+        .saturating_add(replies / 8)
+        .min(size / 12)
+        .min(1 << 20)
+}
+
 /// One held diagnostic: its sort key (as [`Report::sort`]) and where its bytes end (in
 /// chunk `chunk`; they start where the chunk's previous diagnostic ends, or at its start).
 struct Mark {
@@ -105,7 +117,7 @@ impl Held {
         }
         self.estimate_from = None;
         let replies = piece.len().saturating_mul(size) / last.end;
-        self.summaries.reserve(replies + replies / 8);
+        self.summaries.reserve(capped_estimate(replies, size));
     }
 
     fn hold(&mut self, to: &To, d: Diagnostic) {
@@ -384,5 +396,22 @@ fn jsonl(input: &Input, profile: &Profile, out: &mut Out, seen: &mut Seen) -> Re
             Err(e) => write(cannot_read(e.to_string())),
         },
         Source::Missing(why) => write(cannot_read(why.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capped_estimate;
+
+    #[test]
+    fn a_jsonl_library_reserves_room_for_its_estimate_within_bounds() {
+        // 100k replies of 200 bytes: the estimate and 1/8 more.
+        assert_eq!(capped_estimate(100_000, 20_000_000), 112_500);
+        // A huge file whose first piece had short replies: at most 1M.
+        assert_eq!(capped_estimate(500_000_000, 10_000_000_000), 1 << 20);
+        // Never more than the lines the file can hold.
+        assert_eq!(capped_estimate(5_000, 12_000), 1_000);
+        assert_eq!(capped_estimate(usize::MAX / 2, 0), 0);
+        assert_eq!(capped_estimate(usize::MAX, usize::MAX), 1 << 20);
     }
 }
