@@ -1030,8 +1030,8 @@ mod tests {
 
     /// The literal test keeps every regex whose needed strings a reply has (ASCII case
     /// ignored), wherever a string stands: glued to letters or digits, in capitals, beside
-    /// accented letters, in a URL. (It may keep more: a string's longest run of letters and
-    /// digits is what is looked for in the words.)
+    /// accented letters, in a URL. (It may keep more: a string's runs of letters and digits
+    /// are what is looked for in the words.)
     #[test]
     fn the_literal_test_keeps_every_regex_a_reply_may_need() {
         let packs = crate::packs::builtin().unwrap();

@@ -263,17 +263,23 @@ fn class_chars(class: &Class) -> Option<Vec<Vec<u8>>> {
 mod tests {
     use super::*;
 
-    fn req(re: &str) -> Option<Vec<String>> {
-        let hir = regex_syntax::ParserBuilder::new()
+    fn hir(re: &str) -> Hir {
+        regex_syntax::ParserBuilder::new()
             .case_insensitive(true)
             .build()
             .parse(re)
-            .unwrap();
-        required(&hir).map(|v| {
-            v.into_iter()
-                .map(|s| String::from_utf8(s).unwrap())
-                .collect()
-        })
+            .unwrap()
+    }
+
+    fn text(strings: Vec<Vec<u8>>) -> Vec<String> {
+        strings
+            .into_iter()
+            .map(|s| String::from_utf8(s).unwrap())
+            .collect()
+    }
+
+    fn req(re: &str) -> Option<Vec<String>> {
+        required(&hir(re)).map(text)
     }
 
     fn set(words: &[&str]) -> Option<Vec<String>> {
@@ -309,19 +315,7 @@ mod tests {
     }
 
     fn all(re: &str) -> Vec<Vec<String>> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(re)
-            .unwrap();
-        required_all(&hir)
-            .into_iter()
-            .map(|set| {
-                set.into_iter()
-                    .map(|s| String::from_utf8(s).unwrap())
-                    .collect()
-            })
-            .collect()
+        required_all(&hir(re)).into_iter().map(text).collect()
     }
 
     #[test]

@@ -56,6 +56,15 @@ impl Applicability {
             _ => None,
         }
     }
+
+    /// The name [`Applicability::parse`] reads (and the JSON report writes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
 }
 
 /// A rule's raw regex: validated when its pack loads, compiled when first used (most runs

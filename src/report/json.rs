@@ -3,7 +3,6 @@
 //! Going through serde and re-indenting its lines cost about 5% of a library run.
 
 use super::Diagnostic;
-use crate::engine::{Applicability, Severity};
 
 /// Appends `d` as it stands in the report's `diagnostics` array (its lines after the first
 /// indented by 4 spaces; no separator).
@@ -25,11 +24,7 @@ pub(crate) fn diagnostic(d: &Diagnostic, out: &mut Vec<u8>) {
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\n      \"severity\": \"");
-    out.extend_from_slice(match d.severity {
-        Severity::Error => b"error".as_slice(),
-        Severity::Warning => b"warning",
-        Severity::Info => b"info",
-    });
+    out.extend_from_slice(d.severity.as_str().as_bytes());
     out.extend_from_slice(b"\",\n      \"message\": ");
     string(out, &d.message);
     out.extend_from_slice(b",\n      \"help\": ");
@@ -54,11 +49,7 @@ pub(crate) fn diagnostic(d: &Diagnostic, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\n          \"replacement\": ");
         string(out, &f.replacement);
         out.extend_from_slice(b",\n          \"applicability\": \"");
-        out.extend_from_slice(match f.applicability {
-            Applicability::Safe => b"safe".as_slice(),
-            Applicability::Unsafe => b"unsafe",
-            Applicability::DisplayOnly => b"display-only",
-        });
+        out.extend_from_slice(f.applicability.as_str().as_bytes());
         out.extend_from_slice(b"\"\n        }");
     }
     if !d.fixes.is_empty() {
@@ -117,6 +108,7 @@ fn number(out: &mut Vec<u8>, mut n: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Applicability, Severity};
     use crate::report::{FixEdit, Span};
 
     fn via_serde(d: &Diagnostic) -> Vec<u8> {

@@ -83,11 +83,7 @@ pub fn sarif(report: &Report, rules: &[&Rule], sources: &HashMap<String, Arc<str
             }
             if !d.fixes.is_empty() {
                 result["fixes"] = json!(d.fixes.iter().map(|f| json!({
-                    "description": { "text": format!("{} ({})", f.replacement, match f.applicability {
-                        crate::engine::Applicability::Safe => "safe",
-                        crate::engine::Applicability::Unsafe => "unsafe",
-                        crate::engine::Applicability::DisplayOnly => "display-only",
-                    }) },
+                    "description": { "text": format!("{} ({})", f.replacement, f.applicability.as_str()) },
                     "artifactChanges": [{
                         "artifactLocation": { "uri": uri(&d.path) },
                         "replacements": [{
