@@ -9,8 +9,9 @@
 pub fn fold_into(word: &str, out: &mut String) {
     // Most words are ASCII: lowercased as bytes.
     if word.is_ascii() {
-        // Byte by byte: words are short, a copy and a second pass cost more.
-        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
         return;
     }
     fold_unicode(word, out);

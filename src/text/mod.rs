@@ -63,7 +63,22 @@ impl<'t> Analysis<'t> {
             if !is_word {
                 // Most non-word segments are runs of spaces (which end nothing) or one
                 // character.
-                if segment.as_bytes()[0] == b' ' {
+                let bytes = segment.as_bytes();
+                if bytes[0] == b' ' {
+                    return;
+                }
+                // Most of the rest are one ASCII character: `,`, `.`, `!`, a line break.
+                if let [b] = bytes {
+                    match b {
+                        b'!' | b'?' | b'\n' => pending_break = true,
+                        // An abbreviation's dot ends nothing.
+                        b'.' if !follows_abbreviation(&folded, &words) => pending_break = true,
+                        b':' | b';' => pending_clause = true,
+                        b'-' if text[..start].ends_with(char::is_whitespace) => {
+                            pending_clause = true
+                        }
+                        _ => {}
+                    }
                     return;
                 }
                 let ascii = segment.is_ascii();
