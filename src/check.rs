@@ -284,7 +284,7 @@ impl Checker<'_> {
             }
             let rest = pending.split_off(cut);
             let bytes = std::mem::replace(&mut pending, rest);
-            let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+            let lines = memchr::memchr_iter(b'\n', &bytes).count();
             let text: Arc<str> = match decode_piece(bytes, at) {
                 Ok(t) => Arc::from(t),
                 Err(message) => {

@@ -58,6 +58,19 @@ pub(crate) fn diagnostic(d: &Diagnostic, out: &mut Vec<u8>) {
     out.extend_from_slice(b"]\n    }");
 }
 
+/// The bytes a JSON string escapes: controls, `"` and `\`.
+const ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// A JSON string as serde_json writes it: `"` and `\` escaped, control characters as
 /// `\b \t \n \f \r` or `\u00xx`, everything else as it is.
 fn string(out: &mut Vec<u8>, s: &str) {
@@ -65,6 +78,9 @@ fn string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut from = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        if !ESCAPED[usize::from(b)] {
+            continue;
+        }
         let short: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
