@@ -14,14 +14,28 @@ pub fn fold_into(word: &str, out: &mut String) {
         out[from..].make_ascii_lowercase();
         return;
     }
-    fold_unicode(word, out);
+    fold_chars(word, |c| out.push(c));
 }
 
-/// [`fold_into`] for a word with a character outside ASCII.
-fn fold_unicode(word: &str, out: &mut String) {
+/// [`fold_into`] for a byte buffer (which stays UTF-8: ASCII bytes and whole characters are
+/// appended), as the words of a reply are folded.
+#[inline(always)]
+pub(crate) fn fold_bytes(word: &str, out: &mut Vec<u8>) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+        return;
+    }
+    fold_chars(word, |c| {
+        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes())
+    });
+}
+
+/// The folded characters of a word with a character outside ASCII, one by one.
+#[inline(never)]
+fn fold_chars(word: &str, mut push: impl FnMut(char)) {
     for c in word.chars() {
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            push(c.to_ascii_lowercase());
             continue;
         }
         // Combining marks (decomposed diacritics) carry no letter of their own.
@@ -30,8 +44,8 @@ fn fold_unicode(word: &str, out: &mut String) {
         }
         for lower in c.to_lowercase() {
             match strip_diacritic(lower) {
-                Some(base) => out.push_str(base),
-                None => out.push(lower),
+                Some(base) => base.chars().for_each(&mut push),
+                None => push(lower),
             }
         }
     }

@@ -53,78 +53,23 @@ impl<'t> Analysis<'t> {
     /// The words of `text` as [`Analysis::new`] finds them, but no span masked yet (see
     /// [`Analysis::mask`]): a reply that no rule can hit needs no more.
     pub fn unmasked(text: &'t str) -> Self {
-        let mut words = Vec::with_capacity(text.len() / 5);
-        let mut folded = String::with_capacity(text.len());
-        let mut sentence = 0u32;
-        let mut clause = 0u32;
-        let mut pending_break = false;
-        let mut pending_clause = false;
+        let mut b = Builder {
+            text,
+            words: Vec::with_capacity(text.len() / 5),
+            folded: Vec::with_capacity(text.len()),
+            sentence: 0,
+            clause: 0,
+            pending_break: false,
+            pending_clause: false,
+        };
         segment::for_each_bound(text, |start, segment, is_word| {
-            if !is_word {
-                // Most non-word segments are runs of spaces (which end nothing) or one
-                // character.
-                let bytes = segment.as_bytes();
-                if bytes[0] == b' ' {
-                    return;
-                }
-                // Most of the rest are one ASCII character: `,`, `.`, `!`, a line break.
-                if let [b] = bytes {
-                    match b {
-                        b'!' | b'?' | b'\n' => pending_break = true,
-                        // An abbreviation's dot ends nothing.
-                        b'.' if !follows_abbreviation(&folded, &words) => pending_break = true,
-                        b':' | b';' => pending_clause = true,
-                        b'-' if text[..start].ends_with(char::is_whitespace) => {
-                            pending_clause = true
-                        }
-                        _ => {}
-                    }
-                    return;
-                }
-                let ascii = segment.is_ascii();
-                let has = |chars: &[char]| {
-                    if ascii {
-                        segment.bytes().any(|b| chars.contains(&char::from(b)))
-                    } else {
-                        segment.contains(chars)
-                    }
-                };
-                let stop = has(&['!', '?', '\n', '…'])
-                    || (has(&['.']) && !follows_abbreviation(&folded, &words));
-                if stop {
-                    pending_break = true;
-                } else if has(&[':', ';', '\u{2013}', '\u{2014}'])
-                    || (segment == "-" && text[..start].ends_with(char::is_whitespace))
-                {
-                    pending_clause = true;
-                }
-                return;
-            }
-            if pending_break {
-                sentence += 1;
-                clause += 1;
-                pending_break = false;
-                pending_clause = false;
-            } else if pending_clause {
-                clause += 1;
-                pending_clause = false;
-            }
-            let end = start + segment.len();
-            let from = folded.len() as u32;
-            fold_into(segment, &mut folded);
-            words.push(Word {
-                start,
-                end,
-                folded: (from, folded.len() as u32),
-                sentence,
-                clause,
-                mask: Mask::NONE,
-            });
+            b.segment(start, segment, is_word)
         });
         Analysis {
             text,
-            words,
-            folded,
+            words: b.words,
+            // Whole words, each folded to whole characters.
+            folded: String::from_utf8(b.folded).expect("folded words are UTF-8"),
             masked: Vec::new(),
         }
     }
@@ -170,19 +115,88 @@ impl<'t> Analysis<'t> {
     }
 }
 
+/// Builds the words of an [`Analysis`] from the segments of its text, in order.
+struct Builder<'t> {
+    text: &'t str,
+    words: Vec<Word>,
+    /// The folded words, one after another.
+    folded: Vec<u8>,
+    sentence: u32,
+    clause: u32,
+    /// A stop or clause mark was seen: the next word starts a sentence or a clause.
+    pending_break: bool,
+    pending_clause: bool,
+}
+
+impl Builder<'_> {
+    /// Called for every segment: inlined into the segmenter's loop, so its common cases (a
+    /// word, a space, one ASCII mark) cost no call.
+    #[inline(always)]
+    fn segment(&mut self, start: usize, segment: &str, is_word: bool) {
+        if !is_word {
+            match segment.as_bytes() {
+                // Most non-word segments are runs of spaces (which end nothing) or one
+                // ASCII mark.
+                [b' ', ..] => {}
+                [b'!' | b'?' | b'\n'] => self.pending_break = true,
+                // An abbreviation's dot ends nothing.
+                [b'.'] => self.pending_break |= !self.follows_abbreviation(),
+                [b':' | b';'] => self.pending_clause = true,
+                [b'-'] => self.pending_clause |= self.text[..start].ends_with(char::is_whitespace),
+                [_] => {}
+                _ => self.marks(segment),
+            }
+            return;
+        }
+        if self.pending_break {
+            self.sentence += 1;
+            self.clause += 1;
+            self.pending_break = false;
+            self.pending_clause = false;
+        } else if self.pending_clause {
+            self.clause += 1;
+            self.pending_clause = false;
+        }
+        let from = self.folded.len() as u32;
+        fold::fold_bytes(segment, &mut self.folded);
+        self.words.push(Word {
+            start,
+            end: start + segment.len(),
+            folded: (from, self.folded.len() as u32),
+            sentence: self.sentence,
+            clause: self.clause,
+            mask: Mask::NONE,
+        });
+    }
+
+    /// A non-word segment of more than one byte: `\r\n`, a typographic mark, an emoji.
+    #[inline(never)]
+    fn marks(&mut self, segment: &str) {
+        if segment.contains(['!', '?', '\n', '…'])
+            || (segment.contains('.') && !self.follows_abbreviation())
+        {
+            self.pending_break = true;
+        } else if segment.contains([':', ';', '\u{2013}', '\u{2014}']) {
+            self.pending_clause = true;
+        }
+    }
+
+    /// Whether the last word is an abbreviation (`bijv.`, `z.s.m.`): then a `.` after it does
+    /// not end the sentence.
+    fn follows_abbreviation(&self) -> bool {
+        let Some(w) = self.words.last() else {
+            return false;
+        };
+        let last = &self.folded[w.folded.0 as usize..w.folded.1 as usize];
+        last.contains(&b'.') || ABBREVIATIONS.iter().any(|a| a.as_bytes() == last)
+    }
+}
+
 /// Dutch abbreviations whose dot does not end a sentence.
 const ABBREVIATIONS: [&str; 24] = [
     "bijv", "bv", "evt", "ca", "nr", "dhr", "mevr", "mw", "tel", "incl", "excl", "etc", "enz",
     "vs", "st", "resp", "max", "min", "ong", "blz", "vgl", "mr", "dr", "ir",
 ];
-
-/// Whether the word just before a `.` is an abbreviation (`bijv.`, `z.s.m.`), so the dot does
-/// not end the sentence.
-fn follows_abbreviation(folded: &str, words: &[Word]) -> bool {
-    let Some(w) = words.last() else { return false };
-    let last = &folded[w.folded.0 as usize..w.folded.1 as usize];
-    last.contains('.') || ABBREVIATIONS.contains(&last)
-}
 
 #[cfg(test)]
 mod tests {
