@@ -97,11 +97,12 @@ pub fn covers(id: &str, rule: &Rule) -> bool {
             .is_some_and(|g| Some(g) == rule.gebod)
 }
 
-/// Builds diagnostics for one file, converting offsets once.
+/// Builds diagnostics for one file (or the replies of it that one thread checks): the line
+/// index is built once per file, by whichever thread needs it first.
 struct Sink<'a> {
     path: &'a str,
     source: &'a Arc<str>,
-    lines: Option<LineIndex>,
+    lines: &'a std::sync::OnceLock<LineIndex>,
     out: Vec<Diagnostic>,
 }
 
@@ -116,9 +117,7 @@ impl Sink<'_> {
         message: String,
         fixes: Vec<FixEdit>,
     ) {
-        let lines = self
-            .lines
-            .get_or_insert_with(|| LineIndex::new(self.source));
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.source));
         let (line, column) = lines.line_col(self.source, start);
         self.out.push(Diagnostic {
             path: self.path.to_string(),
@@ -323,41 +322,50 @@ impl Checker<'_> {
         source: Arc<str>,
         docs: Vec<documents::Document>,
     ) -> FileResult {
-        let mut sink = Sink {
-            path,
-            source: &source,
-            lines: None,
-            out: Vec::new(),
-        };
-        // A large library is checked in parallel, chunk by chunk, and reassembled in order.
+        let lines = std::sync::OnceLock::new();
+        // A large library is checked in parallel, chunk by chunk, and reassembled in order;
+        // each reply's diagnostics are built where it is checked, so that only their
+        // concatenation is left to one thread.
         let summarise = self.linter.has_pack("library");
         // Shared by the summaries of all its replies.
         let shared: Arc<str> = path.into();
-        let per_doc: Vec<PerDoc> = if docs.len() >= PARALLEL_DOCS {
-            use rayon::prelude::*;
-            docs.par_iter()
-                .with_min_len(64)
-                .map(|d| self.findings(&shared, d, summarise))
-                .collect()
-        } else {
-            docs.iter()
-                .map(|d| self.findings(&shared, d, summarise))
-                .collect()
-        };
-        let mut summaries = Vec::new();
-        for (doc, one) in docs.iter().zip(per_doc) {
+        let one = |d: &Document| {
+            let per = self.findings(&shared, d, summarise);
+            let mut sink = Sink {
+                path,
+                source: &source,
+                lines: &lines,
+                out: Vec::new(),
+            };
             let rules = self.linter.rules();
-            for f in one.findings {
-                sink.finding(&rules[f.rule], doc, f);
+            for f in per.findings {
+                sink.finding(&rules[f.rule], d, f);
             }
-            self.report_suppressions(doc, &one.used, &mut sink);
-            summaries.extend(one.summary);
+            self.report_suppressions(d, &per.used, &mut sink);
+            (sink.out, per.summary)
+        };
+        let documents = docs.len();
+        // Taken by value: each reply is also dropped where it was checked.
+        let per_doc: Vec<(Vec<Diagnostic>, Option<library::Summary>)> =
+            if documents >= PARALLEL_DOCS {
+                use rayon::prelude::*;
+                docs.into_par_iter()
+                    .with_min_len(64)
+                    .map(|d| one(&d))
+                    .collect()
+            } else {
+                docs.iter().map(one).collect()
+            };
+        let mut diagnostics = Vec::with_capacity(per_doc.iter().map(|(d, _)| d.len()).sum());
+        let mut summaries = Vec::new();
+        for (d, summary) in per_doc {
+            diagnostics.extend(d);
+            summaries.extend(summary);
         }
-        let diagnostics = sink.out;
         FileResult {
             source: (!diagnostics.is_empty()).then_some(source),
             diagnostics,
-            documents: docs.len(),
+            documents,
             failure: None,
             summaries,
         }
