@@ -2,7 +2,7 @@
 //! every node knows its range in the file, and every string its decoded text with a map from
 //! each decoded byte back to its source bytes (an escape maps to its backslash).
 
-use super::records::{self, Node, TextBuilder, Value};
+use super::records::{self, Node, Text, TextBuilder, Value};
 use super::{Document, LibraryOptions, ParseError};
 
 /// Deeper nesting than this is refused rather than risking the stack.
@@ -347,6 +347,20 @@ impl<'a> Reader<'a> {
 
     fn string(&mut self) -> Result<Node, ParseError> {
         let start = self.pos;
+        // Most strings have no escape: their text is their bytes, copied once.
+        let to = self.end.min(self.bytes.len());
+        if let Some(k) = memchr::memchr2(b'"', b'\\', &self.bytes[start + 1..to]) {
+            let close = start + 1 + k;
+            if self.bytes[close] == b'"' && !self.bytes[start + 1..close].iter().any(|&c| c < 0x20)
+            {
+                self.pos = close + 1;
+                return Ok(Node {
+                    start,
+                    end: close + 1,
+                    value: Value::Str(Text::raw(&self.src[start + 1..close], start + 1)),
+                });
+            }
+        }
         let mut b = TextBuilder::new(start + 1);
         let mut i = start + 1;
         let mut run = i; // start of the raw run not yet appended
