@@ -345,23 +345,30 @@ impl Checker<'_> {
             (sink.out, per.summary)
         };
         let documents = docs.len();
-        // Taken by value: each reply is also dropped where it was checked.
-        let per_doc: Vec<(Vec<Diagnostic>, Option<library::Summary>)> =
-            if documents >= PARALLEL_DOCS {
-                use rayon::prelude::*;
-                docs.into_par_iter()
-                    .with_min_len(64)
-                    .map(|d| one(&d))
-                    .collect()
-            } else {
-                docs.iter().map(one).collect()
-            };
-        let mut diagnostics = Vec::with_capacity(per_doc.iter().map(|(d, _)| d.len()).sum());
+        // Taken by value: each reply is also dropped where it was checked. Without library
+        // checks, only the diagnostics are collected (a summary is a few hundred bytes).
         let mut summaries = Vec::new();
-        for (d, summary) in per_doc {
-            diagnostics.extend(d);
-            summaries.extend(summary);
-        }
+        let per_doc: Vec<Vec<Diagnostic>> = if documents >= PARALLEL_DOCS {
+            use rayon::prelude::*;
+            let docs = docs.into_par_iter().with_min_len(64);
+            if summarise {
+                let (d, s): (Vec<_>, Vec<_>) = docs.map(|d| one(&d)).unzip();
+                summaries.extend(s.into_iter().flatten());
+                d
+            } else {
+                docs.map(|d| one(&d).0).collect()
+            }
+        } else {
+            docs.iter()
+                .map(|d| {
+                    let (d, s) = one(d);
+                    summaries.extend(s);
+                    d
+                })
+                .collect()
+        };
+        let mut diagnostics = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
+        per_doc.into_iter().for_each(|d| diagnostics.extend(d));
         FileResult {
             source: (!diagnostics.is_empty()).then_some(source),
             diagnostics,

@@ -318,7 +318,7 @@ pub(super) fn list_from(
     opts: &LibraryOptions,
     before: usize,
 ) -> Result<Vec<Record>, ParseError> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         if let Some(doc) = record(item, None, before + i + 1, opts)? {
             out.push(Record {
