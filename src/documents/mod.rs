@@ -13,9 +13,13 @@ pub use suppress::{Suppression, parse_comment};
 use std::path::Path;
 
 /// Maps offsets in a document's text to offsets in its file: a sorted list of pieces
-/// `(doc_offset, file_offset)`, each shifting the document offsets from it on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `(doc_offset, file_offset)`, each shifting the document offsets from it on. A document
+/// that is its file's bytes unchanged (most replies) has the one piece `(0, base)`, kept
+/// without a list.
+#[derive(Debug, Clone)]
 pub struct OffsetMap {
+    /// With no pieces: the file offset of document offset 0.
+    base: usize,
     pieces: Vec<(usize, usize)>,
 }
 
@@ -23,22 +27,26 @@ impl OffsetMap {
     /// The document is the file's bytes from `base` on, unchanged.
     pub fn shifted(base: usize) -> OffsetMap {
         OffsetMap {
-            pieces: vec![(0, base)],
+            base,
+            pieces: Vec::new(),
         }
     }
 
     /// Built from pieces sorted by document offset.
     pub fn from_pieces(pieces: Vec<(usize, usize)>) -> OffsetMap {
         debug_assert!(pieces.windows(2).all(|w| w[0].0 <= w[1].0));
-        OffsetMap { pieces }
+        OffsetMap { base: 0, pieces }
     }
 
     pub fn to_file(&self, doc: usize) -> usize {
+        if self.pieces.is_empty() {
+            return self.base + doc;
+        }
         let i = self
             .pieces
             .partition_point(|p| p.0 <= doc)
             .saturating_sub(1);
-        let (d, f) = self.pieces.get(i).copied().unwrap_or((0, 0));
+        let (d, f) = self.pieces[i];
         f + (doc - d.min(doc))
     }
 
@@ -49,6 +57,22 @@ impl OffsetMap {
             && self.pieces.iter().all(|&(d, _)| d <= start || d >= end)
     }
 }
+
+/// Maps are equal when they map every offset alike: a shifted map equals its one piece.
+impl PartialEq for OffsetMap {
+    fn eq(&self, other: &OffsetMap) -> bool {
+        let pieces = |m: &OffsetMap| {
+            if m.pieces.is_empty() {
+                vec![(0, m.base)]
+            } else {
+                m.pieces.clone()
+            }
+        };
+        pieces(self) == pieces(other)
+    }
+}
+
+impl Eq for OffsetMap {}
 
 /// One reply of a file.
 #[derive(Debug, Clone)]
@@ -210,5 +234,16 @@ mod tests {
         assert_eq!(m.to_file(8), 20);
         assert!(m.is_contiguous(0, 4));
         assert!(!m.is_contiguous(3, 7));
+    }
+
+    #[test]
+    fn a_shifted_map_maps_as_its_one_piece() {
+        let (shifted, piece) = (OffsetMap::shifted(7), OffsetMap::from_pieces(vec![(0, 7)]));
+        for doc in [0, 1, 9, 200] {
+            assert_eq!(shifted.to_file(doc), piece.to_file(doc));
+            assert_eq!(shifted.is_contiguous(0, doc), piece.is_contiguous(0, doc));
+        }
+        assert_eq!(shifted, piece);
+        assert_ne!(shifted, OffsetMap::shifted(8));
     }
 }
