@@ -62,9 +62,17 @@ impl<'t> Analysis<'t> {
             pending_break: false,
             pending_clause: false,
         };
-        segment::for_each_bound(text, |start, segment, is_word| {
-            b.segment(start, segment, is_word)
-        });
+        match segment::segments(text) {
+            // The common case: the segmenter's step inlined into this loop.
+            Some(segments) => {
+                for (from, to, word) in segments {
+                    b.segment(from, &text[from..to], word);
+                }
+            }
+            None => segment::for_each_bound(text, |start, segment, is_word| {
+                b.segment(start, segment, is_word)
+            }),
+        }
         Analysis {
             text,
             words: b.words,

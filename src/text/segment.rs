@@ -177,32 +177,66 @@ const fn mid_num(c: u8) -> bool {
 
 /// The UAX #29 rules that apply to text whose characters are all in the table (no Extend,
 /// Format, ZWJ, Hebrew, Katakana or regional indicators): calls `f(from, to, word)` with the
-/// byte range of each segment and whether it has a letter or digit.
+/// byte range of each segment and whether it has a letter or digit (see [`Bounds`]).
+fn bounds(text: &str, mut f: impl FnMut(usize, usize, bool)) {
+    for (from, to, word) in Bounds::new(text) {
+        f(from, to, word);
+    }
+}
+
+/// The segments of `text` as [`for_each_bound`] finds them, as an iterator (whose step is
+/// inlined into the caller's loop), when every character of `text` is in the table; `None`
+/// otherwise.
+pub fn segments(text: &str) -> Option<Bounds<'_>> {
+    (text.is_ascii() || in_table(text)).then(|| Bounds::new(text))
+}
+
+/// The segments of a text whose characters are all in the table, in order: `(from, to,
+/// word)`, the byte range of each and whether it has a letter or digit.
 ///
 /// Segments are taken a run at a time. Letters, digits and `_` join each other (WB5, WB8
 /// to WB10, WB13a, WB13b); a mid character joins a run to what follows when a letter stands
 /// on both sides of it (WB6, WB7: `zo'n`, `z.s.m`) or a digit does (WB11, WB12: `1.000`);
 /// spaces join spaces (WB3d) and CR joins LF (WB3); everything else stands alone. The
 /// tests compare this with `unicode-segmentation` on every short string over the classes.
-fn bounds(text: &str, mut f: impl FnMut(usize, usize, bool)) {
-    let b = text.as_bytes();
-    let n = b.len();
-    // The class of the character at byte `i` (a character boundary), and its length.
-    let at = |i: usize| -> (u8, usize) {
-        let c = b[i];
+pub struct Bounds<'t> {
+    text: &'t str,
+    /// The start of the next segment.
+    i: usize,
+}
+
+impl<'t> Bounds<'t> {
+    fn new(text: &'t str) -> Bounds<'t> {
+        Bounds { text, i: 0 }
+    }
+
+    /// The class of the character at byte `i` (a character boundary), and its length.
+    #[inline(always)]
+    fn at(&self, i: usize) -> (u8, usize) {
+        let c = self.text.as_bytes()[i];
         if c < 0x80 {
             return (CLASS[c as usize], 1);
         }
-        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        let c = self.text[i..].chars().next().unwrap_or('\u{FFFD}');
         (class_of(c).unwrap_or(OTHER), c.len_utf8())
-    };
-    let joins = |c: u8| matches!(c, LETTER | NUMERIC | EXTEND_NUM_LET);
-    let mut i = 0;
-    while i < n {
-        let start = i;
-        let (class, len) = at(i);
-        i += len;
-        // Tests in order of frequency, and `f` called in one place (so it is inlined once).
+    }
+}
+
+impl Iterator for Bounds<'_> {
+    type Item = (usize, usize, bool);
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<(usize, usize, bool)> {
+        let b = self.text.as_bytes();
+        let n = b.len();
+        let joins = |c: u8| matches!(c, LETTER | NUMERIC | EXTEND_NUM_LET);
+        let start = self.i;
+        if start >= n {
+            return None;
+        }
+        let (class, len) = self.at(start);
+        let mut i = start + len;
+        // Tests in order of frequency.
         let word = if joins(class) {
             let mut word = class != EXTEND_NUM_LET;
             let mut last = class;
@@ -218,7 +252,7 @@ fn bounds(text: &str, mut f: impl FnMut(usize, usize, bool)) {
                         break;
                     }
                 }
-                let (y, len) = at(i);
+                let (y, len) = self.at(i);
                 if joins(y) {
                     word |= y != EXTEND_NUM_LET;
                     last = y;
@@ -230,7 +264,7 @@ fn bounds(text: &str, mut f: impl FnMut(usize, usize, bool)) {
                 if !context || i + len >= n {
                     break;
                 }
-                let (after, after_len) = at(i + len);
+                let (after, after_len) = self.at(i + len);
                 if after != last {
                     break;
                 }
@@ -251,7 +285,8 @@ fn bounds(text: &str, mut f: impl FnMut(usize, usize, bool)) {
         } else {
             class == OTHER_ALNUM
         };
-        f(start, i, word);
+        self.i = i;
+        Some((start, i, word))
     }
 }
 
