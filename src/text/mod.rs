@@ -62,16 +62,20 @@ impl<'t> Analysis<'t> {
             pending_break: false,
             pending_clause: false,
         };
-        match segment::segments(text) {
-            // The common case: the segmenter's step inlined into this loop.
-            Some(segments) => {
-                for (from, to, word) in segments {
-                    b.segment(from, &text[from..to], word);
-                }
-            }
-            None => segment::for_each_bound(text, |start, segment, is_word| {
+        // The common case: the segmenter's step inlined into this loop.
+        let mut segments = segment::segments(text);
+        for (from, to, word) in &mut segments {
+            b.segment(from, &text[from..to], word);
+        }
+        if segments.foreign() {
+            // A character the segmenter leaves to `unicode-segmentation`: start over.
+            b.words.clear();
+            b.folded.clear();
+            (b.sentence, b.clause) = (0, 0);
+            (b.pending_break, b.pending_clause) = (false, false);
+            segment::for_each_bound(text, |start, segment, is_word| {
                 b.segment(start, segment, is_word)
-            }),
+            });
         }
         Analysis {
             text,
@@ -215,6 +219,61 @@ mod tests {
         (0..a.words.len())
             .map(|i| a.folded(i).to_string())
             .collect()
+    }
+
+    /// The words as the segmenter's callback path gives them, through the same builder.
+    fn by_callback(text: &str) -> Vec<(usize, usize, String, u32, u32)> {
+        let mut b = Builder {
+            text,
+            words: Vec::new(),
+            folded: Vec::new(),
+            sentence: 0,
+            clause: 0,
+            pending_break: false,
+            pending_clause: false,
+        };
+        segment::for_each_bound(text, |start, segment, is_word| {
+            b.segment(start, segment, is_word)
+        });
+        let folded = String::from_utf8(b.folded).unwrap();
+        b.words
+            .iter()
+            .map(|w| {
+                let f = folded[w.folded.0 as usize..w.folded.1 as usize].to_string();
+                (w.start, w.end, f, w.sentence, w.clause)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_character_outside_the_table_anywhere_gives_the_same_words() {
+        // A skin-tone emoji, a combining accent and a joiner sequence are outside the
+        // segmenter's table: wherever one stands, the analysis starts over on the slow path.
+        for foreign in ["👍🏽", "e\u{301}", "👩\u{200D}💻"] {
+            for text in [
+                format!("{foreign} Bel ons: nu. Dag!"),
+                format!("Hoi Sanne. Bel {foreign} ons\nmaar z.s.m. - ok"),
+                format!("Wordt bijv. morgen; klaar {foreign}"),
+                "Géén “quote” – en… €10,50 😀 ❶".to_string(),
+            ] {
+                let a = Analysis::unmasked(&text);
+                let ours: Vec<_> = a
+                    .words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        (
+                            w.start,
+                            w.end,
+                            a.folded(i).to_string(),
+                            w.sentence,
+                            w.clause,
+                        )
+                    })
+                    .collect();
+                assert_eq!(ours, by_callback(&text), "{text:?}");
+            }
+        }
     }
 
     #[test]

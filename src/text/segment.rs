@@ -179,16 +179,22 @@ const fn mid_num(c: u8) -> bool {
 /// Format, ZWJ, Hebrew, Katakana or regional indicators): calls `f(from, to, word)` with the
 /// byte range of each segment and whether it has a letter or digit (see [`Bounds`]).
 fn bounds(text: &str, mut f: impl FnMut(usize, usize, bool)) {
-    for (from, to, word) in Bounds::new(text) {
+    for (from, to, word) in segments(text) {
         f(from, to, word);
     }
 }
 
 /// The segments of `text` as [`for_each_bound`] finds them, as an iterator (whose step is
-/// inlined into the caller's loop), when every character of `text` is in the table; `None`
-/// otherwise.
-pub fn segments(text: &str) -> Option<Bounds<'_>> {
-    (text.is_ascii() || in_table(text)).then(|| Bounds::new(text))
+/// inlined into the caller's loop), if every character of `text` is in the table: when one
+/// is not, the iteration stops early and [`Bounds::foreign`] says so (then the segments are
+/// to be discarded, and [`for_each_bound`] used). Most replies are in the table, and this
+/// finds out in the same pass.
+pub fn segments(text: &str) -> Bounds<'_> {
+    Bounds {
+        text,
+        i: 0,
+        foreign: false,
+    }
 }
 
 /// The segments of a text whose characters are all in the table, in order: `(from, to,
@@ -203,22 +209,30 @@ pub struct Bounds<'t> {
     text: &'t str,
     /// The start of the next segment.
     i: usize,
+    /// A character outside the table was met: the iteration has stopped.
+    foreign: bool,
 }
 
-impl<'t> Bounds<'t> {
-    fn new(text: &'t str) -> Bounds<'t> {
-        Bounds { text, i: 0 }
+impl Bounds<'_> {
+    /// Whether the text has a character outside the table (see [`segments`]).
+    pub fn foreign(&self) -> bool {
+        self.foreign
     }
 
-    /// The class of the character at byte `i` (a character boundary), and its length.
+    /// The class of the character at byte `i` (a character boundary), and its length; a
+    /// character outside the table is noted, and taken as Other meanwhile.
     #[inline(always)]
-    fn at(&self, i: usize) -> (u8, usize) {
+    fn at(&mut self, i: usize) -> (u8, usize) {
         let c = self.text.as_bytes()[i];
         if c < 0x80 {
             return (CLASS[c as usize], 1);
         }
         let c = self.text[i..].chars().next().unwrap_or('\u{FFFD}');
-        (class_of(c).unwrap_or(OTHER), c.len_utf8())
+        let class = class_of(c).unwrap_or_else(|| {
+            self.foreign = true;
+            OTHER
+        });
+        (class, c.len_utf8())
     }
 }
 
@@ -231,7 +245,7 @@ impl Iterator for Bounds<'_> {
         let n = b.len();
         let joins = |c: u8| matches!(c, LETTER | NUMERIC | EXTEND_NUM_LET);
         let start = self.i;
-        if start >= n {
+        if start >= n || self.foreign {
             return None;
         }
         let (class, len) = self.at(start);
@@ -286,6 +300,9 @@ impl Iterator for Bounds<'_> {
             class == OTHER_ALNUM
         };
         self.i = i;
+        if self.foreign {
+            return None;
+        }
         Some((start, i, word))
     }
 }
