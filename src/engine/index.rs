@@ -84,10 +84,8 @@ const WIDE: usize = 16;
 /// prefix and suffix length.
 struct WordCache {
     index: u64,
-    table: WordTable,
-    /// By word id, what the word can do. Past the table's words: those of the current reply
-    /// that did not fit, for this reply only.
-    infos: Vec<WordInfo>,
+    /// What each word can do, by word.
+    table: WordTable<WordInfo>,
     /// The entries words may start, each word's in one run.
     pool: Vec<u32>,
     /// The length of `pool` the table's words use.
@@ -100,7 +98,7 @@ struct WordCache {
     live: Vec<u64>,
     /// Per reply, reused: the info of each word, the vocabulary present (as a set and as a
     /// list), and per entry whether the reply has what it needs (1: yes, else no).
-    words: Vec<u32>,
+    words: Vec<WordInfo>,
     present: Vec<u64>,
     present_list: Vec<u32>,
     state: Vec<u8>,
@@ -118,7 +116,6 @@ impl WordCache {
         WordCache {
             index,
             table: WordTable::new(CACHE_WORDS),
-            infos: Vec::new(),
             pool: Vec::new(),
             cached_pool: 0,
             wide: Vec::new(),
@@ -605,12 +602,10 @@ impl Index {
         // change (a directory of templates by topic).
         if cache.table.len() >= CACHE_WORDS {
             cache.table.clear();
-            cache.infos.clear();
             cache.cached_pool = 0;
             cache.cached_wide = 0;
         }
-        // Forget the words of the last reply that did not fit.
-        cache.infos.truncate(cache.table.len());
+        // Forget the starts of the words of the last reply that did not fit.
         cache.pool.truncate(cache.cached_pool);
         cache.wide.truncate(cache.cached_wide);
         cache.words.clear();
@@ -620,23 +615,20 @@ impl Index {
         let mut literals = 0;
         for i in 0..a.words.len() {
             let w = a.folded(i);
-            let id = match cache.table.get(w) {
-                Some(id) => id,
+            let info = match cache.table.get(w) {
+                Some((_, info)) => info,
                 None => {
                     let info = self.word_info(w, &mut cache.pool, &mut cache.wide);
-                    cache.infos.push(info);
                     if cache.table.len() < CACHE_WORDS {
                         // Kept. (While the table has room, no word of this reply is past
                         // the table's, so the pool's end is the table's words' end.)
                         cache.cached_pool = cache.pool.len();
                         cache.cached_wide = cache.wide.len();
-                        cache.table.insert(w)
-                    } else {
-                        (cache.infos.len() - 1) as u32
+                        cache.table.insert(w, info);
                     }
+                    info
                 }
             };
-            let info = cache.infos[id as usize];
             literals |= info.literals;
             let v = info.vocab;
             if v != NO_VOCAB && !has_bit(&cache.present, v as usize) {
@@ -652,7 +644,7 @@ impl Index {
                 }
                 families &= families - 1;
             }
-            cache.words.push(id);
+            cache.words.push(info);
         }
         cache.state.clear();
         cache.state.extend_from_slice(&self.initial);
@@ -680,8 +672,7 @@ impl Index {
                 eager.push((e, i as u32));
             }
         };
-        for (i, &id) in cache.words.iter().enumerate() {
-            let info = cache.infos[id as usize];
+        for (i, &info) in cache.words.iter().enumerate() {
             if info.wide != NARROW {
                 // Many entries start here, few are live: one AND per 64 entries.
                 let set = &cache.wide[info.wide as usize..][..cache.live.len()];

@@ -3,21 +3,23 @@
 //! Most words are short: a word of up to 15 bytes is its own key, packed in a `u128` (its
 //! bytes, zero-padded, and its length in the last byte), so a lookup hashes two integers and
 //! compares one key, with no pointer to follow. The table holds only ids (4 bytes a slot) and
-//! the keys sit in one dense array: the whole cache stays small enough for the CPU's caches.
+//! the keys sit in one dense array, each beside its value: the whole cache stays small enough
+//! for the CPU's caches, and a word found costs two cache lines (its slot, its key).
 //! Longer words go to an ordinary hash map.
 
 use crate::fasthash::HashMap;
 
-/// Words → ids `0..len`, in the order they were added.
+/// Words → ids `0..len`, in the order they were added, each with a value kept beside its
+/// key: a lookup that finds a word has its value in the same cache line.
 #[derive(Debug)]
-pub(crate) struct WordTable {
+pub(crate) struct WordTable<V> {
     /// Open addressing, linear probing: 0 empty, else id + 1. Grows (doubling) up to twice
     /// `max` slots as words are added: a one-draft run zeroes a few hundred bytes, not the
     /// 128 KiB of a full table.
     slots: Box<[u32]>,
     max: usize,
-    /// The key of each id ([`LONG`] for a long word).
-    keys: Vec<u128>,
+    /// The key of each id ([`LONG`] for a long word), and its value.
+    items: Vec<(u128, V)>,
     long: HashMap<Box<str>, u32>,
 }
 
@@ -60,61 +62,67 @@ fn hash(key: u128) -> u64 {
     (lo.wrapping_mul(K1) ^ hi).wrapping_mul(K2)
 }
 
-impl WordTable {
+impl<V: Copy> WordTable<V> {
     /// A table for at most `words` words.
-    pub fn new(words: usize) -> WordTable {
+    pub fn new(words: usize) -> WordTable<V> {
         let max = (words * 2).next_power_of_two().max(16);
         WordTable {
             slots: vec![0; max.min(FIRST_SLOTS)].into(),
             max,
-            keys: Vec::new(),
+            items: Vec::new(),
             long: HashMap::default(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.items.len()
     }
 
     /// Empties the table, keeping its memory (and size).
     pub fn clear(&mut self) {
         self.slots.fill(0);
-        self.keys.clear();
+        self.items.clear();
         self.long.clear();
     }
 
-    /// The id of `w`, if it was added.
-    pub fn get(&self, w: &str) -> Option<u32> {
+    /// The id of `w` and its value, if it was added.
+    pub fn get(&self, w: &str) -> Option<(u32, V)> {
         let Some(key) = short_key(w) else {
-            return self.long.get(w).copied();
+            let id = *self.long.get(w)?;
+            return Some((id, self.items[id as usize].1));
         };
         let mask = self.slots.len() - 1;
         let mut at = (hash(key) >> 32) as usize & mask;
         loop {
             match self.slots[at] {
                 0 => return None,
-                id if self.keys[id as usize - 1] == key => return Some(id - 1),
-                _ => at = (at + 1) & mask,
+                id => {
+                    let (k, v) = self.items[id as usize - 1];
+                    if k == key {
+                        return Some((id - 1, v));
+                    }
+                    at = (at + 1) & mask;
+                }
             }
         }
     }
 
-    /// Adds `w` (which is not in the table); returns its id. The caller keeps the table at
-    /// most half full (`new`'s `words`).
-    pub fn insert(&mut self, w: &str) -> u32 {
-        let id = self.keys.len() as u32;
-        debug_assert!(self.keys.len() < self.max / 2, "word table full");
+    /// Adds `w` (which is not in the table) with its value; returns its id. The caller
+    /// keeps the table at most half full (`new`'s `words`).
+    pub fn insert(&mut self, w: &str, value: V) -> u32 {
+        let id = self.items.len() as u32;
+        debug_assert!(self.items.len() < self.max / 2, "word table full");
         let Some(key) = short_key(w) else {
-            self.keys.push(LONG);
+            self.items.push((LONG, value));
             self.long.insert(w.into(), id);
             return id;
         };
-        self.keys.push(key);
-        if self.keys.len() * 2 > self.slots.len() && self.slots.len() < self.max {
+        self.items.push((key, value));
+        if self.items.len() * 2 > self.slots.len() && self.slots.len() < self.max {
             // Twice the slots, every short word placed again (this one too).
             self.slots = vec![0; self.slots.len() * 2].into();
-            for id in 0..self.keys.len() {
-                let key = self.keys[id];
+            for id in 0..self.items.len() {
+                let key = self.items[id].0;
                 if key != LONG {
                     self.place(key, id as u32);
                 }
@@ -157,10 +165,10 @@ mod tests {
         ];
         for (i, w) in words.iter().enumerate() {
             assert_eq!(t.get(w), None, "{w:?}");
-            assert_eq!(t.insert(w), i as u32);
+            assert_eq!(t.insert(w, i * 10), i as u32);
         }
         for (i, w) in words.iter().enumerate() {
-            assert_eq!(t.get(w), Some(i as u32), "{w:?}");
+            assert_eq!(t.get(w), Some((i as u32, i * 10)), "{w:?}");
         }
         // Prefixes, extensions and trailing zero bytes are other words.
         for w in [
@@ -195,10 +203,10 @@ mod tests {
         words.dedup();
         for (i, w) in words.iter().enumerate() {
             assert_eq!(t.get(w), None, "{w:?}");
-            assert_eq!(t.insert(w), i as u32);
+            assert_eq!(t.insert(w, i * 10), i as u32);
         }
         for (i, w) in words.iter().enumerate() {
-            assert_eq!(t.get(w), Some(i as u32), "{w:?}");
+            assert_eq!(t.get(w), Some((i as u32, i * 10)), "{w:?}");
         }
     }
 
@@ -206,10 +214,10 @@ mod tests {
     fn stays_correct_when_half_full() {
         let mut t = WordTable::new(1000);
         for i in 0..1000 {
-            assert_eq!(t.insert(&format!("w{i}")), i);
+            assert_eq!(t.insert(&format!("w{i}"), i), i);
         }
         for i in 0..1000 {
-            assert_eq!(t.get(&format!("w{i}")), Some(i));
+            assert_eq!(t.get(&format!("w{i}")), Some((i, i)));
             assert_eq!(t.get(&format!("x{i}")), None);
         }
     }
