@@ -53,15 +53,7 @@ impl<'t> Analysis<'t> {
     /// The words of `text` as [`Analysis::new`] finds them, but no span masked yet (see
     /// [`Analysis::mask`]): a reply that no rule can hit needs no more.
     pub fn unmasked(text: &'t str) -> Self {
-        let mut b = Builder {
-            text,
-            words: Vec::with_capacity(text.len() / 5),
-            folded: Vec::with_capacity(text.len()),
-            sentence: 0,
-            clause: 0,
-            pending_break: false,
-            pending_clause: false,
-        };
+        let mut b = Builder::new(text);
         // The common case: the segmenter's step inlined into this loop.
         let mut segments = segment::segments(text);
         for (from, to, word) in &mut segments {
@@ -69,10 +61,7 @@ impl<'t> Analysis<'t> {
         }
         if segments.foreign() {
             // A character the segmenter leaves to `unicode-segmentation`: start over.
-            b.words.clear();
-            b.folded.clear();
-            (b.sentence, b.clause) = (0, 0);
-            (b.pending_break, b.pending_clause) = (false, false);
+            b = Builder::new(text);
             segment::for_each_bound(text, |start, segment, is_word| {
                 b.segment(start, segment, is_word)
             });
@@ -140,7 +129,19 @@ struct Builder<'t> {
     pending_clause: bool,
 }
 
-impl Builder<'_> {
+impl<'t> Builder<'t> {
+    fn new(text: &'t str) -> Builder<'t> {
+        Builder {
+            text,
+            words: Vec::with_capacity(text.len() / 5),
+            folded: Vec::with_capacity(text.len()),
+            sentence: 0,
+            clause: 0,
+            pending_break: false,
+            pending_clause: false,
+        }
+    }
+
     /// Called for every segment: inlined into the segmenter's loop, so its common cases (a
     /// word, a space, one ASCII mark) cost no call.
     #[inline(always)]
@@ -223,15 +224,7 @@ mod tests {
 
     /// The words as the segmenter's callback path gives them, through the same builder.
     fn by_callback(text: &str) -> Vec<(usize, usize, String, u32, u32)> {
-        let mut b = Builder {
-            text,
-            words: Vec::new(),
-            folded: Vec::new(),
-            sentence: 0,
-            clause: 0,
-            pending_break: false,
-            pending_clause: false,
-        };
+        let mut b = Builder::new(text);
         segment::for_each_bound(text, |start, segment, is_word| {
             b.segment(start, segment, is_word)
         });
