@@ -42,16 +42,19 @@ struct Entry {
     slots: Vec<u32>,
     phrase: Phrase,
     skip: Mask,
-    /// Sets of vocabulary ids, smallest first: the phrase is tried in a reply only when each
-    /// set has a word in it (see [`Phrase::required_words`]).
+    /// Sets of vocabulary ids, the rarest first and then smallest first: the phrase is
+    /// tried in a reply only when each set has a word in it (see
+    /// [`Phrase::required_words`]).
     needs: Box<[Box<[u32]>]>,
     /// A phrase of a lazy matcher: the pass over the words only notes where it may start.
     lazy: bool,
 }
 
 impl Entry {
+    /// Whether a reply with the words `present` has what the entry needs. Asked only when
+    /// a word of the first set (its rarest, moved first by [`Builder::finish`]) is present.
     fn possible(&self, present: &[u64]) -> bool {
-        self.needs
+        self.needs[1..]
             .iter()
             .all(|set| set.iter().any(|&v| has_bit(present, v as usize)))
     }
@@ -230,7 +233,7 @@ impl Builder {
         Some(next)
     }
 
-    pub fn finish(self) -> Index {
+    pub fn finish(mut self) -> Index {
         // Each entry that needs words is looked at only in replies with a word of its
         // likeliest-rare set (see `rarity`); most replies lack it, and then nothing more
         // about the entry is tested.
@@ -244,17 +247,22 @@ impl Builder {
         }
         let mut triggers: Vec<Vec<u32>> = vec![Vec::new(); vocab_count];
         let mut initial = vec![0u8; self.entries.len()];
-        for (i, e) in self.entries.iter().enumerate() {
+        for (i, e) in self.entries.iter_mut().enumerate() {
             let rarest = e
                 .needs
                 .iter()
-                .map(|set| (rarity(set, &words), set))
+                .enumerate()
+                .map(|(k, set)| (rarity(set, &words), k))
                 .max_by(|(x, _), (y, _)| x.total_cmp(y))
-                .map(|(_, set)| set);
+                .map(|(_, k)| k);
             match rarest {
-                Some(set) => set
-                    .iter()
-                    .for_each(|&v| triggers[v as usize].push(i as u32)),
+                Some(k) => {
+                    // First: a word of it triggers the test, so `possible` skips it.
+                    e.needs[..=k].rotate_right(1);
+                    e.needs[0]
+                        .iter()
+                        .for_each(|&v| triggers[v as usize].push(i as u32));
+                }
                 None => initial[i] = 1,
             }
         }
