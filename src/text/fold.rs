@@ -22,11 +22,7 @@ pub fn fold_into(word: &str, out: &mut String) {
 #[inline(always)]
 pub(crate) fn fold_bytes(word: &str, out: &mut Vec<u8>) {
     if word.is_ascii() {
-        // Branch-free: `A`..`Z` gain the 0x20 bit.
-        out.extend(
-            word.bytes()
-                .map(|b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)),
-        );
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
         return;
     }
     fold_chars(word, |c| {

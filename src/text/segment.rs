@@ -24,16 +24,9 @@ pub fn for_each_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str, bool)
     if b.is_ascii() || in_table(text) {
         return bounds(text, |x, y, word| f(x, &text[x..y], word));
     }
-    in_pieces(text, &mut f);
-}
-
-/// [`for_each_bound`] for text with characters outside the table: cut into pieces at
-/// boundaries that hold whatever surrounds them; pieces of the table's characters are
-/// segmented by the rules below, the others by `unicode-segmentation`. Not inlined, through
-/// `dyn`: so `f` is inlined into the common path alone.
-#[inline(never)]
-fn in_pieces<'t>(text: &'t str, f: &mut dyn FnMut(usize, &'t str, bool)) {
-    let b = text.as_bytes();
+    // Otherwise the text is cut into pieces at boundaries that hold whatever surrounds them;
+    // pieces of the table's characters are segmented by the rules below, the others by
+    // `unicode-segmentation`.
     let mut from = 0;
     for p in 1..=b.len() {
         if p < b.len() && !splits(b[p - 1], b[p]) {
