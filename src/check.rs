@@ -353,12 +353,18 @@ impl Checker<'_> {
             let docs = docs.into_par_iter().with_min_len(64);
             if summarise {
                 let (d, s): (Vec<_>, Vec<_>) = docs.map(|d| one(&d)).unzip();
+                // Room first: one summary a reply (growing by doubling copied them ten
+                // times over in a piece).
+                summaries.reserve_exact(s.len());
                 summaries.extend(s.into_iter().flatten());
                 d
             } else {
                 docs.map(|d| one(&d).0).collect()
             }
         } else {
+            if summarise {
+                summaries.reserve_exact(documents);
+            }
             docs.iter()
                 .map(|d| {
                     let (d, s) = one(d);
@@ -635,16 +641,18 @@ pub fn library_diagnostics(
     params: &library::Params,
     source_of: impl Fn(&str) -> Option<Arc<str>> + Sync,
 ) -> Vec<Diagnostic> {
-    library_diagnostics_located(linter, summaries, params, |path, spans| {
+    let summaries: Vec<&library::Summary> = summaries.iter().collect();
+    library_diagnostics_located(linter, &summaries, params, |path, spans| {
         source_of(path).map(|source| locate_in_source(&source, spans))
     })
 }
 
 /// As [`library_diagnostics`], with `locate` placing the spans of one file (`None`: the file
-/// cannot be read, and its findings are left out). Files are located in parallel.
+/// cannot be read, and its findings are left out). Files are located in parallel. The
+/// summaries are by reference: a streamed run keeps them in the pieces they came in.
 pub fn library_diagnostics_located(
     linter: &Linter,
-    summaries: &[library::Summary],
+    summaries: &[&library::Summary],
     params: &library::Params,
     locate: impl Fn(&str, &[(usize, usize)]) -> Option<Vec<Located>> + Sync,
 ) -> Vec<Diagnostic> {
@@ -687,7 +695,7 @@ pub fn library_diagnostics_located(
         let vars: Vec<(&str, &str)> = f.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
         out.push(Diagnostic {
             path: s.path.to_string(),
-            document: s.document.clone(),
+            document: s.document().map(str::to_string),
             rule: rule.id.clone(),
             pack: rule.pack.clone(),
             gebod: rule.gebod,

@@ -47,7 +47,6 @@ impl Default for Params {
 pub struct Summary {
     /// Shared by the replies of one file.
     pub path: std::sync::Arc<str>,
-    pub document: Option<String>,
     /// File offsets of the reply text (empty replies: start = end).
     pub start: usize,
     pub end: usize,
@@ -58,13 +57,55 @@ pub struct Summary {
     /// The low two bits of each signature value, for a quick test before comparing
     /// signatures (see [`fewest_differing`]).
     sketch: u128,
-    /// The first three words, folded ("wat vervelend dat").
-    pub opener: Option<String>,
-    /// The last line, trimmed, when it is short (a sign-off such as "^Sanne").
-    pub sign_off: Option<String>,
+    /// The document id, the opener and the sign-off (see their methods) side by side: one
+    /// allocation a reply instead of three (300k for a 100k library).
+    texts: String,
+    /// Where each of the three ends in `texts`, or `ABSENT`.
+    ends: [usize; 3],
     /// File offsets of the opener and the sign-off, for labelling.
     pub opener_span: (usize, usize),
     pub sign_off_span: (usize, usize),
+}
+
+/// The end of a text a summary does not have.
+const ABSENT: usize = usize::MAX;
+
+impl Summary {
+    /// The id of the reply in its file, if it has one.
+    pub fn document(&self) -> Option<&str> {
+        self.text(0)
+    }
+
+    /// The first three words, folded ("wat vervelend dat").
+    pub fn opener(&self) -> Option<&str> {
+        self.text(1)
+    }
+
+    /// The last line, trimmed, when it is short (a sign-off such as "^Sanne"), folded.
+    pub fn sign_off(&self) -> Option<&str> {
+        self.text(2)
+    }
+
+    fn text(&self, k: usize) -> Option<&str> {
+        let start = self.ends[..k]
+            .iter()
+            .rev()
+            .find(|&&e| e != ABSENT)
+            .map_or(0, |&e| e);
+        let end = self.ends[k];
+        (end != ABSENT).then(|| &self.texts[start..end])
+    }
+
+    /// Appends the text of slot `k` (written by `write`, or absent) to `texts`.
+    fn put(&mut self, k: usize, write: Option<impl FnOnce(&mut String)>) {
+        self.ends[k] = match write {
+            Some(write) => {
+                write(&mut self.texts);
+                self.texts.len()
+            }
+            None => ABSENT,
+        };
+    }
 }
 
 fn mix(mut x: u64) -> u64 {
@@ -78,15 +119,30 @@ fn mix(mut x: u64) -> u64 {
 /// One-permutation MinHash with densification: each shingle is hashed once and lands in one
 /// of the bins (its minimum kept); empty bins borrow from the next filled bin, re-mixed, so
 /// short replies still compare well (Shrivastava 2017). One hash per shingle instead of 64.
-/// `words`: the words' [`fnv`] hashes, each hashed once though it stands in two shingles.
-fn signature(words: &[u64]) -> [u32; HASHES] {
+/// `words`: the words' [`fnv`] hashes, each hashed once though it stands in two shingles
+/// (streamed: no list of them is made).
+fn signature(words: impl IntoIterator<Item = u64>) -> [u32; HASHES] {
+    const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
     let mut bins = [u64::MAX; HASHES];
-    for w in words.windows(SHINGLE.min(words.len().max(1))) {
-        let h = w
-            .iter()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, &word| mix(h ^ word));
+    let mut put = |h: u64| {
         let bin = (h % HASHES as u64) as usize;
         bins[bin] = bins[bin].min(h / HASHES as u64);
+    };
+    // A shingle of words (v, w) hashes as mix(mix(BASIS ^ v) ^ w); a reply of one word is
+    // one shingle, mix(BASIS ^ v).
+    const _: () = assert!(SHINGLE == 2);
+    let mut words = words.into_iter();
+    if let Some(first) = words.next() {
+        let mut prev = mix(BASIS ^ first);
+        let mut single = true;
+        for w in words {
+            put(mix(prev ^ w));
+            prev = mix(BASIS ^ w);
+            single = false;
+        }
+        if single {
+            put(prev);
+        }
     }
     let Some(filled) = bins.iter().rposition(|&b| b != u64::MAX) else {
         return [u32::MAX; HASHES];
@@ -108,11 +164,15 @@ fn signature(words: &[u64]) -> [u32; HASHES] {
 
 /// Two bits of each value of a signature (b-bit MinHash): equal values have equal bits.
 fn sketch(signature: &[u32; HASHES]) -> u128 {
-    let mut out = 0u128;
-    for (k, &v) in signature.iter().enumerate() {
-        out |= u128::from(v & 3) << (2 * k);
-    }
-    out
+    // Two halves of 32 values, each in a u64 (no 128-bit shifts).
+    let half = |values: &[u32]| {
+        values
+            .iter()
+            .enumerate()
+            .fold(0u64, |out, (k, &v)| out | u64::from(v & 3) << (2 * k))
+    };
+    let (lo, hi) = signature.split_at(HASHES / 2);
+    u128::from(half(lo)) | u128::from(half(hi)) << 64
 }
 
 /// How many values of two signatures differ at least, from their sketches: those whose two
@@ -148,10 +208,8 @@ pub fn summarise_analysis(
 ) -> Summary {
     let text = a.text;
     let n = a.words.len();
-    let hashes: Vec<u64> = (0..n).map(|i| fnv(a.folded(i))).collect();
-    let signature = signature(&hashes);
+    let signature = signature((0..n).map(|i| fnv(a.folded(i))));
     let sketch = sketch(&signature);
-    let opener = (n >= 3).then(|| [a.folded(0), a.folded(1), a.folded(2)].join(" "));
     let opener_span = if n >= 3 {
         (to_file(a.words[0].start), to_file(a.words[2].end))
     } else {
@@ -160,25 +218,54 @@ pub fn summarise_analysis(
     let trimmed = text.trim_end();
     let last_line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
     let last = trimmed[last_line_start..].trim();
-    let sign_off =
-        (n >= 6 && !last.is_empty() && last.chars().count() <= 40 && last_line_start > 0)
-            .then(|| crate::text::fold(last));
+    let has_sign_off =
+        n >= 6 && !last.is_empty() && last.chars().count() <= 40 && last_line_start > 0;
     let at = last_line_start
         + (trimmed[last_line_start..].len() - trimmed[last_line_start..].trim_start().len());
-    Summary {
+    let opener_len = if n >= 3 {
+        (0..3).map(|i| a.folded(i).len() + 1).sum::<usize>()
+    } else {
+        0
+    };
+    let mut summary = Summary {
         path: path.clone(),
-        document: document.map(str::to_string),
         start: to_file(0),
         end: to_file(text.len()),
         words: n,
         blank: text.trim().is_empty(),
         signature,
         sketch,
-        opener,
-        sign_off,
+        // Folding a sign-off may lengthen it a little (rarely): room for that too.
+        texts: String::with_capacity(
+            document.map_or(0, str::len)
+                + opener_len
+                + if has_sign_off {
+                    last.len() + last.len() / 4
+                } else {
+                    0
+                },
+        ),
+        ends: [ABSENT; 3],
         opener_span,
         sign_off_span: (to_file(at), to_file(at + last.len())),
-    }
+    };
+    summary.put(0, document.map(|d| move |t: &mut String| t.push_str(d)));
+    summary.put(
+        1,
+        (n >= 3).then_some(|t: &mut String| {
+            for i in 0..3 {
+                if i > 0 {
+                    t.push(' ');
+                }
+                t.push_str(a.folded(i));
+            }
+        }),
+    );
+    summary.put(
+        2,
+        has_sign_off.then_some(|t: &mut String| crate::text::fold_into(last, t)),
+    );
+    summary
 }
 
 /// A library finding: the rule, where it points, and its message variables.
@@ -193,29 +280,29 @@ pub struct Finding {
 }
 
 fn name(s: &Summary) -> String {
-    match &s.document {
+    match s.document() {
         Some(d) => format!("{} › {d}", s.path),
         None => s.path.to_string(),
     }
 }
 
-/// The first `max` of `members` by name, and how many more (only those shown are named: a
-/// sign-off can be shared by every reply of a large library).
-fn list(summaries: &[Summary], members: &[usize], max: usize) -> String {
+/// The first `max` of `members` by name, and how many more of `total` (only those shown
+/// are named: a sign-off can be shared by every reply of a large library).
+fn list(summaries: &[&Summary], members: &[usize], total: usize, max: usize) -> String {
     let mut out = members
         .iter()
         .take(max)
-        .map(|&m| format!("\"{}\"", name(&summaries[m])))
+        .map(|&m| format!("\"{}\"", name(summaries[m])))
         .collect::<Vec<_>>()
         .join(", ");
-    if members.len() > max {
-        out.push_str(&format!(" en {} meer", members.len() - max));
+    if total > max {
+        out.push_str(&format!(" en {} meer", total - max));
     }
     out
 }
 
 /// The library findings over all replies of a run.
-pub fn findings(summaries: &[Summary], params: &Params) -> Vec<Finding> {
+pub fn findings(summaries: &[&Summary], params: &Params) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, s) in summaries.iter().enumerate() {
         if s.blank {
@@ -240,7 +327,7 @@ pub fn findings(summaries: &[Summary], params: &Params) -> Vec<Finding> {
                     counted,
                     params.opener_share,
                     "library/repeated-opener",
-                    |s| s.opener.as_deref(),
+                    |s| s.opener(),
                     |s| s.opener_span,
                     &mut shared,
                 );
@@ -249,7 +336,7 @@ pub fn findings(summaries: &[Summary], params: &Params) -> Vec<Finding> {
                     counted,
                     params.sign_off_share,
                     "library/repeated-sign-off",
-                    |s| s.sign_off.as_deref(),
+                    |s| s.sign_off(),
                     |s| s.sign_off_span,
                     &mut shared,
                 );
@@ -262,8 +349,110 @@ pub fn findings(summaries: &[Summary], params: &Params) -> Vec<Finding> {
     out
 }
 
+/// A text shared by replies: the text, how many share it, and the first of them (at
+/// least the first six, in reply order).
+struct Group<'a> {
+    text: &'a str,
+    count: usize,
+    first: Vec<usize>,
+}
+
+/// How many of a group's replies are kept: the first, and five more to name.
+const NAMED: usize = 6;
+
+/// The groups of replies by `key` that hold more than `share` of `counted` replies, in the
+/// order of their first replies.
+///
+/// Only a few texts can: with `share` = 0.3, three at most. They are found with the
+/// Misra–Gries summary (k counters keep every text that stands in more than 1/(k+1) of the
+/// replies), then counted exactly in a second pass: a map of every opener of a 100k
+/// library (most are unique: they name the customer) took 20 ms. A small `share`, which
+/// needs many counters, takes the map.
+fn groups_over<'a>(
+    summaries: &[&'a Summary],
+    counted: usize,
+    share: f64,
+    key: &impl Fn(&Summary) -> Option<&str>,
+) -> Vec<Group<'a>> {
+    // k counters keep texts above 1/(k+1) of the keyed replies, and those are at most
+    // `counted`: k ≥ 1/share − 1 will do (one more, against rounding).
+    let k = if share > 0.0 {
+        (1.0 / share).floor() + 1.0
+    } else {
+        f64::INFINITY
+    };
+    let mut groups = if k <= 16.0 {
+        frequent_groups(summaries, k as usize, key)
+    } else {
+        all_groups(summaries, key)
+    };
+    groups.retain(|g| g.count as f64 / counted as f64 > share && g.count >= 2);
+    groups.sort_by_key(|g| g.first[0]);
+    groups
+}
+
+/// The groups of the texts that Misra–Gries with `k` counters keeps, counted exactly.
+fn frequent_groups<'a>(
+    summaries: &[&'a Summary],
+    k: usize,
+    key: &impl Fn(&Summary) -> Option<&str>,
+) -> Vec<Group<'a>> {
+    let mut counters: Vec<(&str, usize)> = Vec::with_capacity(k);
+    for s in summaries {
+        let Some(text) = key(s) else { continue };
+        if let Some(c) = counters.iter_mut().find(|c| c.0 == text) {
+            c.1 += 1;
+        } else if counters.len() < k {
+            counters.push((text, 1));
+        } else {
+            counters.iter_mut().for_each(|c| c.1 -= 1);
+            counters.retain(|c| c.1 > 0);
+        }
+    }
+    let mut groups: Vec<Group> = counters
+        .into_iter()
+        .map(|(text, _)| Group {
+            text,
+            count: 0,
+            first: Vec::new(),
+        })
+        .collect();
+    for (i, s) in summaries.iter().enumerate() {
+        let Some(text) = key(s) else { continue };
+        if let Some(g) = groups.iter_mut().find(|g| g.text == text) {
+            g.count += 1;
+            if g.first.len() < NAMED {
+                g.first.push(i);
+            }
+        }
+    }
+    groups
+}
+
+/// Every group of replies by `key`.
+fn all_groups<'a>(
+    summaries: &[&'a Summary],
+    key: &impl Fn(&Summary) -> Option<&str>,
+) -> Vec<Group<'a>> {
+    let mut groups: HashMap<&str, Group> = HashMap::default();
+    for (i, s) in summaries.iter().enumerate() {
+        if let Some(text) = key(s) {
+            let g = groups.entry(text).or_insert_with(|| Group {
+                text,
+                count: 0,
+                first: Vec::new(),
+            });
+            g.count += 1;
+            if g.first.len() < NAMED {
+                g.first.push(i);
+            }
+        }
+    }
+    groups.into_values().collect()
+}
+
 fn repeated(
-    summaries: &[Summary],
+    summaries: &[&Summary],
     counted: usize,
     share: f64,
     rule: &'static str,
@@ -271,34 +460,27 @@ fn repeated(
     span: impl Fn(&Summary) -> (usize, usize),
     out: &mut Vec<Finding>,
 ) {
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::default();
-    for (i, s) in summaries.iter().enumerate() {
-        if let Some(k) = key(s) {
-            groups.entry(k).or_default().push(i);
-        }
-    }
-    let mut keys: Vec<(&str, Vec<usize>)> = groups.into_iter().collect();
-    keys.sort_by(|a, b| a.1[0].cmp(&b.1[0]));
-    for (k, members) in keys {
-        let part = members.len() as f64 / counted as f64;
-        if part > share && members.len() >= 2 {
-            let first = &summaries[members[0]];
-            let (start, end) = span(first);
-            out.push(Finding {
-                rule,
-                at: members[0],
-                start,
-                end,
-                vars: vec![
-                    ("text", k.to_string()),
-                    ("count", members.len().to_string()),
-                    ("total", counted.to_string()),
-                    ("percent", format!("{:.0}", part * 100.0)),
-                    ("share", format!("{:.0}", share * 100.0)),
-                    ("others", list(summaries, &members[1..], 5)),
-                ],
-            });
-        }
+    for g in groups_over(summaries, counted, share, &key) {
+        let part = g.count as f64 / counted as f64;
+        let first = &summaries[g.first[0]];
+        let (start, end) = span(first);
+        out.push(Finding {
+            rule,
+            at: g.first[0],
+            start,
+            end,
+            vars: vec![
+                ("text", g.text.to_string()),
+                ("count", g.count.to_string()),
+                ("total", counted.to_string()),
+                ("percent", format!("{:.0}", part * 100.0)),
+                ("share", format!("{:.0}", share * 100.0)),
+                (
+                    "others",
+                    list(summaries, &g.first[1..], g.count - 1, NAMED - 1),
+                ),
+            ],
+        });
     }
 }
 
@@ -319,11 +501,81 @@ fn similar(x: &[u32; HASHES], y: &[u32; HASHES], min_same: usize) -> bool {
     true
 }
 
-fn near_duplicates(summaries: &[Summary], params: &Params) -> Vec<Finding> {
+/// Calls `pair(before, at)` for each key with the last key before it that is equal
+/// (positions in `keys`), in order: the chains of equal keys, as sorting by key would give
+/// them.
+///
+/// An open-addressing table of positions (4 bytes a slot, keys compared in `keys`): a
+/// `HashMap<u128, u32>` of 100k keys took 4 MiB (its entries are aligned to 32 bytes) and
+/// 55 ns an insert, out of the cache.
+fn chains(keys: &[u128], mut pair: impl FnMut(usize, usize)) {
+    const EMPTY: u32 = u32::MAX;
+    // At most half full.
+    let bits = (keys.len() * 2).next_power_of_two().trailing_zeros().max(4);
+    let mask = (1usize << bits) - 1;
+    let mut slots = vec![EMPTY; 1 << bits];
+    for (p, &key) in keys.iter().enumerate() {
+        // Both halves: near-duplicates often share the last rows of a band and not its
+        // first, and the low half alone made probe runs seven slots long on average.
+        let h = ((key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (key >> 64) as u64)
+            .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        let mut at = (h >> (64 - bits)) as usize;
+        loop {
+            let s = slots[at];
+            if s == EMPTY {
+                slots[at] = p as u32;
+                break;
+            }
+            if keys[s as usize] == key {
+                pair(s as usize, p);
+                slots[at] = p as u32;
+                break;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+fn near_duplicates(summaries: &[&Summary], params: &Params) -> Vec<Finding> {
+    use rayon::prelude::*;
     let eligible: Vec<usize> = (0..summaries.len())
         .filter(|&i| summaries[i].words >= MIN_WORDS)
         .collect();
-    // Union-find over replies that share a band and are similar enough.
+    let min_same = (0..=HASHES)
+        .find(|&same| same as f64 / HASHES as f64 >= params.similarity)
+        .unwrap_or(HASHES + 1);
+    // Side by side, the sketches stay in the cache while candidates are compared.
+    let sketches: Vec<u128> = eligible.par_iter().map(|&i| summaries[i].sketch).collect();
+    // Per band (in parallel): each reply paired with the last reply before it whose band is
+    // equal, and kept when the two are similar enough. A pair found in several bands is
+    // compared again: joining is idempotent, and the order of joining does not change the
+    // clusters.
+    let similar: Vec<Vec<(u32, u32)>> = (0..BANDS)
+        .into_par_iter()
+        .map(|band| {
+            // A band is ROWS = 4 values: one u128 key, compared exactly. Side by side, so
+            // that the chains read 16 bytes a reply instead of a summary's cache line.
+            let keys: Vec<u128> = eligible
+                .iter()
+                .map(|&i| {
+                    let rows = &summaries[i].signature[band * ROWS..(band + 1) * ROWS];
+                    rows.iter().fold(0u128, |k, &r| (k << 32) | r as u128)
+                })
+                .collect();
+            let mut pairs = Vec::new();
+            chains(&keys, |p, q| {
+                // Most candidates share a band and little else: their sketches tell.
+                let (a, b) = (eligible[p], eligible[q]);
+                if HASHES.saturating_sub(fewest_differing(sketches[p], sketches[q])) >= min_same
+                    && similar(&summaries[a].signature, &summaries[b].signature, min_same)
+                {
+                    pairs.push((a as u32, b as u32));
+                }
+            });
+            pairs
+        })
+        .collect();
+    // Union-find over the replies that are similar enough.
     let mut parent: Vec<usize> = (0..summaries.len()).collect();
     fn root(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
@@ -332,56 +584,23 @@ fn near_duplicates(summaries: &[Summary], params: &Params) -> Vec<Finding> {
         }
         x
     }
-    // Per band (in parallel): each reply paired with the last reply before it whose band is
-    // equal (the chains of equal bands, as sorting by band would give them). A pair found in
-    // several bands is compared again: joining is idempotent, and the order of joining does
-    // not change the clusters.
-    use rayon::prelude::*;
-    let min_same = (0..=HASHES)
-        .find(|&same| same as f64 / HASHES as f64 >= params.similarity)
-        .unwrap_or(HASHES + 1);
-    let candidates: Vec<Vec<(u32, u32)>> = (0..BANDS)
-        .into_par_iter()
-        .map(|band| {
-            let mut last: HashMap<u128, u32> = HashMap::default();
-            last.reserve(eligible.len());
-            let mut pairs = Vec::new();
-            for &i in &eligible {
-                // A band is ROWS = 4 values: one u128 key, compared exactly.
-                let rows = &summaries[i].signature[band * ROWS..(band + 1) * ROWS];
-                let key = rows.iter().fold(0u128, |k, &r| (k << 32) | r as u128);
-                if let Some(before) = last.insert(key, i as u32) {
-                    pairs.push((before, i as u32));
-                }
-            }
-            pairs
-        })
-        .collect();
-    // Side by side, the sketches stay in the cache while candidates are compared.
-    let sketches: Vec<u128> = summaries.iter().map(|s| s.sketch).collect();
-    let similar: Vec<(u32, u32)> = candidates
-        .par_iter()
-        .flat_map_iter(|pairs| {
-            pairs.iter().copied().filter(|&(a, b)| {
-                let (a, b) = (a as usize, b as usize);
-                // Most candidates share a band and little else: their sketches tell.
-                HASHES.saturating_sub(fewest_differing(sketches[a], sketches[b])) >= min_same
-                    && similar(&summaries[a].signature, &summaries[b].signature, min_same)
-            })
-        })
-        .collect();
-    for (a, b) in similar {
+    for (a, b) in similar.into_iter().flatten() {
         let (ra, rb) = (root(&mut parent, a as usize), root(&mut parent, b as usize));
         if ra != rb {
             parent[ra.max(rb)] = ra.min(rb);
         }
     }
     // A cluster's root is its first reply: the clusters come out in the order of their
-    // first replies, each in reply order.
+    // first replies, each in reply order. Only replies of clusters are listed (most replies
+    // are alone: a list each cost an allocation).
+    let roots: Vec<usize> = eligible.iter().map(|&i| root(&mut parent, i)).collect();
+    let mut size = vec![0u32; summaries.len()];
+    roots.iter().for_each(|&r| size[r] += 1);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); summaries.len()];
-    for &i in &eligible {
-        let r = root(&mut parent, i);
-        members[r].push(i);
+    for (&i, &r) in eligible.iter().zip(&roots) {
+        if size[r] > 1 {
+            members[r].push(i);
+        }
     }
     let mut out = Vec::new();
     let clusters = members.into_iter().filter(|c| c.len() > 1);
@@ -394,7 +613,7 @@ fn near_duplicates(summaries: &[Summary], params: &Params) -> Vec<Finding> {
             end: first.end,
             vars: vec![
                 ("count", c.len().to_string()),
-                ("others", list(summaries, &c[1..], 5)),
+                ("others", list(summaries, &c[1..], c.len() - 1, 5)),
             ],
         });
     }
@@ -439,7 +658,7 @@ mod tests {
                 }
                 mix(bins[j] ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15)) as u32
             });
-            assert_eq!(signature(&words), expected, "{n} words");
+            assert_eq!(signature(words.iter().copied()), expected, "{n} words");
         }
     }
 
@@ -520,7 +739,7 @@ mod tests {
     #[test]
     fn near_duplicates_under_other_names_are_one_cluster() {
         let base = "Wat vervelend dat je pakket nog niet binnen is. Ik heb het nagekeken en het komt morgen voor 12 uur bij je aan.";
-        let lib = vec![
+        let lib = [
             s("Pakket te laat", base),
             s(
                 "Bezorging vertraagd",
@@ -532,7 +751,7 @@ mod tests {
             ),
             s("Pakket zoek", base),
         ];
-        let f = findings(&lib, &Params::default());
+        let f = findings(&lib.iter().collect::<Vec<_>>(), &Params::default());
         let dups: Vec<&Finding> = f
             .iter()
             .filter(|f| f.rule == "library/near-duplicate")
@@ -540,6 +759,106 @@ mod tests {
         assert_eq!(dups.len(), 1, "{f:?}");
         assert_eq!(dups[0].at, 0);
         assert_eq!(dups[0].vars[0].1, "3");
+    }
+
+    /// The three texts of a summary read back as they were put, whichever are absent or
+    /// empty.
+    #[test]
+    fn a_summary_keeps_its_texts_apart() {
+        let values = [None, Some(""), Some("r7"), Some("wat fijn dat")];
+        for doc in values {
+            for opener in values {
+                for sign_off in values {
+                    let mut s = s("x", "");
+                    s.texts.clear();
+                    for (k, v) in [doc, opener, sign_off].into_iter().enumerate() {
+                        s.put(k, v.map(|v| move |t: &mut String| t.push_str(v)));
+                    }
+                    assert_eq!(
+                        (s.document(), s.opener(), s.sign_off()),
+                        (doc, opener, sign_off)
+                    );
+                }
+            }
+        }
+        // And as a reply gives them.
+        let r = summarise(
+            "lib.md",
+            Some("retour"),
+            "Hoi Sam, wat fijn dat je het zegt.\n^Ánne",
+            |x| x,
+        );
+        assert_eq!(
+            (r.document(), r.opener(), r.sign_off()),
+            (Some("retour"), Some("hoi sam wat"), Some("^anne"))
+        );
+    }
+
+    /// The counters find the groups over any share that counting every text finds: texts of
+    /// skewed or of nearly equal frequencies (several just over a share) in shuffled orders,
+    /// with replies that have none.
+    #[test]
+    fn frequent_groups_are_the_groups_over_the_share() {
+        let texts = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        let mut x = 11u64;
+        let mut next = || {
+            x = mix(x);
+            x
+        };
+        for round in 0..600 {
+            let n = 1 + (next() % 120) as usize;
+            let heavy = 2 + (next() % 4) as usize;
+            let keys: Vec<Option<&str>> = (0..n)
+                .map(|_| {
+                    let r = next();
+                    if r % 11 == 0 {
+                        return None;
+                    }
+                    let j = match round % 3 {
+                        // Text j drawn with weight 2^-j, or 2^-j/2.
+                        0 | 1 => ((r >> 8) % 64).trailing_ones() as usize * (1 + round % 2),
+                        // `heavy` texts of equal weight, and a few others.
+                        _ if (r >> 8) % 10 == 0 => heavy + (r >> 16) as usize % 3,
+                        _ => (r >> 16) as usize % heavy,
+                    };
+                    Some(texts[j.min(texts.len() - 1)])
+                })
+                .collect();
+            let summaries: Vec<Summary> = keys
+                .iter()
+                .map(|k| {
+                    let mut s = s("x", "");
+                    s.texts.clear();
+                    s.put(0, None::<fn(&mut String)>);
+                    s.put(1, k.map(|k| move |t: &mut String| t.push_str(k)));
+                    s
+                })
+                .collect();
+            let summaries: Vec<&Summary> = summaries.iter().collect();
+            fn key(s: &Summary) -> Option<&str> {
+                s.opener()
+            }
+            let counted = n + (next() % 3) as usize;
+            for share in [0.0, 0.05, 0.1, 0.2, 0.25, 0.3, 1.0 / 3.0, 0.5, 0.75, 1.0] {
+                let expected = |mut g: Vec<Group>| {
+                    g.retain(|g| g.count as f64 / counted as f64 > share && g.count >= 2);
+                    g.sort_by_key(|g| g.first[0]);
+                    g.into_iter()
+                        .map(|g| (g.text.to_string(), g.count, g.first))
+                        .collect::<Vec<_>>()
+                };
+                let all = expected(all_groups(&summaries, &key));
+                let found: Vec<_> = groups_over(&summaries, counted, share, &key)
+                    .into_iter()
+                    .map(|g| (g.text.to_string(), g.count, g.first))
+                    .collect();
+                assert_eq!(found, all, "round {round}, share {share}: {keys:?}");
+                if share > 0.0 {
+                    let k = (1.0 / share).floor() as usize + 1;
+                    assert_eq!(expected(frequent_groups(&summaries, k, &key)), all);
+                }
+            }
+        }
     }
 
     #[test]
@@ -552,7 +871,7 @@ mod tests {
                 )
             })
             .collect();
-        let f = findings(&lib, &Params::default());
+        let f = findings(&lib.iter().collect::<Vec<_>>(), &Params::default());
         assert!(f.iter().any(|f| f.rule == "library/repeated-opener"));
         lib = [
             "Balen!",
@@ -572,7 +891,7 @@ mod tests {
         })
         .collect();
         assert!(
-            !findings(&lib, &Params::default())
+            !findings(&lib.iter().collect::<Vec<_>>(), &Params::default())
                 .iter()
                 .any(|f| f.rule == "library/repeated-opener")
         );
@@ -580,8 +899,8 @@ mod tests {
 
     #[test]
     fn empty_replies_are_reported_and_emoji_only_replies_are_not() {
-        let f = findings(&[s("Leeg", "  \n")], &Params::default());
+        let f = findings(&[&s("Leeg", "  \n")], &Params::default());
         assert_eq!(f[0].rule, "library/empty-reply");
-        assert!(findings(&[s("Duim", "👍")], &Params::default()).is_empty());
+        assert!(findings(&[&s("Duim", "👍")], &Params::default()).is_empty());
     }
 }

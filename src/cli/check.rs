@@ -175,7 +175,7 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
         // Library findings are placed by reading their spans back from the files, found by
         // their shown paths (sorted: a walk's files already are, which makes sorting cheap;
         // a map of 100k paths took 45 ms before the first file was checked).
-        let library = library_rules.then_some(|summaries: &[Summary]| {
+        let library = library_rules.then_some(|summaries: &[&Summary]| {
             let mut files: Vec<(&str, &Path)> = inputs
                 .iter()
                 .filter_map(|i| match &i.source {
@@ -279,7 +279,7 @@ fn lint(
 /// The findings across all replies of the run (pack `library`), of the base profile's
 /// rules; `locate` places spans in a file.
 fn library_diagnostics_of(
-    summaries: &[Summary],
+    summaries: &[&Summary],
     profiles: &HashMap<Vec<usize>, Profile>,
     base: &Settings,
     locate: impl Fn(&str, &[(usize, usize)]) -> Option<Vec<Located>> + Sync,
@@ -304,7 +304,8 @@ fn library_findings(
     profiles: &HashMap<Vec<usize>, Profile>,
     base: &Settings,
 ) {
-    let found = library_diagnostics_of(summaries, profiles, base, |path, spans| {
+    let summaries: Vec<&Summary> = summaries.iter().collect();
+    let found = library_diagnostics_of(&summaries, profiles, base, |path, spans| {
         let source = sources
             .get(path)
             .cloned()
