@@ -162,6 +162,53 @@ impl Sink<'_> {
 
 /// A piece of a JSONL library, parsed (`at`: where it starts in the file), or the failure
 /// that ends the file.
+/// How many pieces of a JSONL library are checked at once.
+const IN_FLIGHT: usize = 2;
+
+/// A piece's result, or the panic that checking it raised.
+type Checked = (usize, std::thread::Result<FileResult>);
+
+/// The results of the pieces of a JSONL library, written in order as they come in.
+#[derive(Default)]
+struct Ordered {
+    /// Pieces started and written.
+    started: usize,
+    written: usize,
+    /// Results that came in before the pieces ahead of them.
+    early: Vec<(usize, FileResult)>,
+}
+
+impl Ordered {
+    /// Writes results in order until at most `pending` pieces are left unwritten, waiting
+    /// for them to come in.
+    fn write<E>(
+        &mut self,
+        done: &std::sync::mpsc::Receiver<Checked>,
+        pending: usize,
+        each: &mut impl FnMut(FileResult) -> Result<(), E>,
+    ) -> Result<(), E> {
+        while self.started - self.written > pending {
+            let next = match self.early.iter().position(|(k, _)| *k == self.written) {
+                Some(i) => self.early.swap_remove(i).1,
+                None => loop {
+                    // Each started piece sends its result: the channel cannot close first.
+                    let Ok((k, checked)) = done.recv() else {
+                        unreachable!("a started piece sends its result")
+                    };
+                    let result = checked.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    if k == self.written {
+                        break result;
+                    }
+                    self.early.push((k, result));
+                },
+            };
+            self.written += 1;
+            each(next)?;
+        }
+        Ok(())
+    }
+}
+
 enum Piece {
     Parsed {
         text: Arc<str>,
@@ -204,31 +251,38 @@ impl Checker<'_> {
             // One piece ahead: parsing the next overlaps checking this one.
             let (tx, rx) = std::sync::mpsc::sync_channel(0);
             scope.spawn(move || self.read_pieces(path, input, piece_bytes, tx));
-            // And writing the last piece's results overlaps checking this one.
-            let mut last: Option<FileResult> = None;
-            for piece in rx {
-                match piece {
-                    Piece::Parsed { text, docs, at } => {
-                        let mut checked = None;
-                        rayon::in_place_scope(|s| {
-                            s.spawn(|_| {
-                                let mut result = self.check_docs(path, text, docs);
-                                shift(&mut result, at);
-                                checked = Some(result);
+            // Two pieces are checked at once, so that the next starts while the last replies
+            // of one are checked (one piece at a time left a core idle at each piece's end);
+            // their results are written in order, each while later pieces are checked.
+            let (done_tx, done) = std::sync::mpsc::channel();
+            rayon::in_place_scope(|s| {
+                let mut results = Ordered::default();
+                for piece in rx {
+                    match piece {
+                        Piece::Parsed { text, docs, at } => {
+                            let done_tx = done_tx.clone();
+                            let seq = results.started;
+                            s.spawn(move |_| {
+                                // A panic is passed on to this thread, which waits for it.
+                                let checked =
+                                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                        let mut result = self.check_docs(path, text, docs);
+                                        shift(&mut result, at);
+                                        result
+                                    }));
+                                let _ = done_tx.send((seq, checked));
                             });
-                            last.take().map_or(Ok(()), &mut each)
-                        })?;
-                        last = checked;
-                    }
-                    Piece::Failed(result) => {
-                        if let Some(r) = last.take() {
-                            each(r)?;
+                            results.started += 1;
+                            results.write(&done, IN_FLIGHT - 1, &mut each)?;
                         }
-                        return each(result);
+                        Piece::Failed(result) => {
+                            results.write(&done, 0, &mut each)?;
+                            return each(result);
+                        }
                     }
                 }
-            }
-            last.map_or(Ok(()), each)
+                results.write(&done, 0, &mut each)
+            })
         })
     }
 
@@ -754,5 +808,31 @@ mod tests {
         assert_eq!(chunked[0].line, 3, "{chunked:?}");
         assert_eq!(locate_in_file_by(&path, &spans, 64).unwrap(), chunked);
         std::fs::remove_file(&path).unwrap();
+    }
+
+    /// Results that come in out of order are written in order, each as soon as those before
+    /// it are, and no more are left pending than asked.
+    #[test]
+    fn pieces_are_written_in_order_whatever_order_they_finish_in() {
+        let (tx, done) = std::sync::mpsc::channel();
+        let mut results = Ordered::default();
+        let written = std::cell::RefCell::new(Vec::<String>::new());
+        let mut each = |r: FileResult| -> Result<(), ()> {
+            let message = r.failure.map(|f| f.message).unwrap_or_default();
+            written.borrow_mut().push(message);
+            Ok(())
+        };
+        let piece = |k: usize| (k, Ok(FileResult::failed("lib.jsonl", k.to_string())));
+        results.started = 4;
+        for k in [2, 1, 3, 0] {
+            tx.send(piece(k)).unwrap();
+        }
+        // Two may stay pending: 0 and 1 are written; 2 and 3, read while waiting for 0, wait.
+        results.write(&done, 2, &mut each).unwrap();
+        assert_eq!(*written.borrow(), ["0", "1"]);
+        assert_eq!(results.early.len(), 2);
+        results.write(&done, 0, &mut each).unwrap();
+        assert_eq!(*written.borrow(), ["0", "1", "2", "3"]);
+        assert!(results.early.is_empty());
     }
 }
