@@ -95,17 +95,6 @@ impl Summary {
         let end = self.ends[k];
         (end != ABSENT).then(|| &self.texts[start..end])
     }
-
-    /// Appends the text of slot `k` (written by `write`, or absent) to `texts`.
-    fn put(&mut self, k: usize, write: Option<impl FnOnce(&mut String)>) {
-        self.ends[k] = match write {
-            Some(write) => {
-                write(&mut self.texts);
-                self.texts.len()
-            }
-            None => ABSENT,
-        };
-    }
 }
 
 fn mix(mut x: u64) -> u64 {
@@ -222,12 +211,35 @@ pub fn summarise_analysis(
         n >= 6 && !last.is_empty() && last.chars().count() <= 40 && last_line_start > 0;
     let at = last_line_start
         + (trimmed[last_line_start..].len() - trimmed[last_line_start..].trim_start().len());
-    let opener_len = if n >= 3 {
-        (0..3).map(|i| a.folded(i).len() + 1).sum::<usize>()
-    } else {
-        0
-    };
-    let mut summary = Summary {
+    // The id, the opener ("wat vervelend dat") and the sign-off, folded, side by side.
+    let mut texts = String::with_capacity(
+        document.map_or(0, str::len)
+            + if n >= 3 {
+                (0..3).map(|i| a.folded(i).len() + 1).sum()
+            } else {
+                0
+            }
+            + if has_sign_off { last.len() } else { 0 },
+    );
+    let mut ends = [ABSENT; 3];
+    if let Some(d) = document {
+        texts.push_str(d);
+        ends[0] = texts.len();
+    }
+    if n >= 3 {
+        for i in 0..3 {
+            if i > 0 {
+                texts.push(' ');
+            }
+            texts.push_str(a.folded(i));
+        }
+        ends[1] = texts.len();
+    }
+    if has_sign_off {
+        crate::text::fold_into(last, &mut texts);
+        ends[2] = texts.len();
+    }
+    Summary {
         path: path.clone(),
         start: to_file(0),
         end: to_file(text.len()),
@@ -235,37 +247,11 @@ pub fn summarise_analysis(
         blank: text.trim().is_empty(),
         signature,
         sketch,
-        // Folding a sign-off may lengthen it a little (rarely): room for that too.
-        texts: String::with_capacity(
-            document.map_or(0, str::len)
-                + opener_len
-                + if has_sign_off {
-                    last.len() + last.len() / 4
-                } else {
-                    0
-                },
-        ),
-        ends: [ABSENT; 3],
+        texts,
+        ends,
         opener_span,
         sign_off_span: (to_file(at), to_file(at + last.len())),
-    };
-    summary.put(0, document.map(|d| move |t: &mut String| t.push_str(d)));
-    summary.put(
-        1,
-        (n >= 3).then_some(|t: &mut String| {
-            for i in 0..3 {
-                if i > 0 {
-                    t.push(' ');
-                }
-                t.push_str(a.folded(i));
-            }
-        }),
-    );
-    summary.put(
-        2,
-        has_sign_off.then_some(|t: &mut String| crate::text::fold_into(last, t)),
-    );
-    summary
+    }
 }
 
 /// A library finding: the rule, where it points, and its message variables.
@@ -349,8 +335,8 @@ pub fn findings(summaries: &[&Summary], params: &Params) -> Vec<Finding> {
     out
 }
 
-/// A text shared by replies: the text, how many share it, and the first of them (at
-/// least the first six, in reply order).
+/// A text shared by replies: the text, how many share it, and the first of them (up to
+/// [`NAMED`], in reply order).
 struct Group<'a> {
     text: &'a str,
     count: usize,
@@ -761,6 +747,21 @@ mod tests {
         assert_eq!(dups[0].vars[0].1, "3");
     }
 
+    /// `s` with these id, opener and sign-off.
+    fn with_texts(mut s: Summary, texts: [Option<&str>; 3]) -> Summary {
+        s.texts.clear();
+        for (k, t) in texts.into_iter().enumerate() {
+            s.ends[k] = match t {
+                Some(t) => {
+                    s.texts.push_str(t);
+                    s.texts.len()
+                }
+                None => ABSENT,
+            };
+        }
+        s
+    }
+
     /// The three texts of a summary read back as they were put, whichever are absent or
     /// empty.
     #[test]
@@ -769,11 +770,7 @@ mod tests {
         for doc in values {
             for opener in values {
                 for sign_off in values {
-                    let mut s = s("x", "");
-                    s.texts.clear();
-                    for (k, v) in [doc, opener, sign_off].into_iter().enumerate() {
-                        s.put(k, v.map(|v| move |t: &mut String| t.push_str(v)));
-                    }
+                    let s = with_texts(s("x", ""), [doc, opener, sign_off]);
                     assert_eq!(
                         (s.document(), s.opener(), s.sign_off()),
                         (doc, opener, sign_off)
@@ -826,13 +823,7 @@ mod tests {
                 .collect();
             let summaries: Vec<Summary> = keys
                 .iter()
-                .map(|k| {
-                    let mut s = s("x", "");
-                    s.texts.clear();
-                    s.put(0, None::<fn(&mut String)>);
-                    s.put(1, k.map(|k| move |t: &mut String| t.push_str(k)));
-                    s
-                })
+                .map(|&k| with_texts(s("x", ""), [None, k, None]))
                 .collect();
             let summaries: Vec<&Summary> = summaries.iter().collect();
             fn key(s: &Summary) -> Option<&str> {
