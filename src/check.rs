@@ -160,8 +160,6 @@ impl Sink<'_> {
     }
 }
 
-/// A piece of a JSONL library, parsed (`at`: where it starts in the file), or the failure
-/// that ends the file.
 /// How many pieces of a JSONL library are checked at once.
 const IN_FLIGHT: usize = 2;
 
@@ -209,6 +207,8 @@ impl Ordered {
     }
 }
 
+/// A piece of a JSONL library, parsed (`at`: where it starts in the file), or the failure
+/// that ends the file.
 enum Piece {
     Parsed {
         text: Arc<str>,
