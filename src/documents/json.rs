@@ -361,7 +361,19 @@ impl<'a> Reader<'a> {
                 });
             }
         }
-        let mut b = TextBuilder::new(start + 1);
+        // With escapes: room for the string's bytes and a piece of the map per escape (and
+        // the raw run after it) first, as far as a quick look finds its end; growing them
+        // took two or three copies a reply.
+        let (mut len, mut escapes, mut at) = (0, 0, start + 1);
+        while let Some(k) = memchr::memchr2(b'"', b'\\', &self.bytes[at..to]) {
+            if self.bytes[at + k] == b'"' {
+                len = at + k - (start + 1);
+                break;
+            }
+            escapes += 1;
+            at = (at + k + 2).min(to);
+        }
+        let mut b = TextBuilder::with_capacity(start + 1, len, 2 * escapes + 1);
         let mut i = start + 1;
         let mut run = i; // start of the raw run not yet appended
         loop {

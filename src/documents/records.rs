@@ -28,9 +28,16 @@ pub(super) struct TextBuilder {
 impl TextBuilder {
     /// An empty text that starts at file offset `start`.
     pub fn new(start: usize) -> TextBuilder {
+        TextBuilder::with_capacity(start, 0, 1)
+    }
+
+    /// As [`TextBuilder::new`], with room for `bytes` of text in `pieces` pieces.
+    pub fn with_capacity(start: usize, bytes: usize, pieces: usize) -> TextBuilder {
+        let mut map = Vec::with_capacity(pieces.max(1));
+        map.push((0, start));
         TextBuilder {
-            text: String::new(),
-            pieces: vec![(0, start)],
+            text: String::with_capacity(bytes),
+            pieces: map,
             next: Some(start),
         }
     }

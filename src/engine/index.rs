@@ -671,8 +671,8 @@ impl Index {
                 }
             }
         }
-        let mut eager = Vec::new();
-        let mut lazy = Vec::new();
+        let mut eager = Vec::with_capacity(16);
+        let mut lazy = Vec::with_capacity(16);
         let mut try_at = |e: u32, i: usize| {
             if self.entries[e as usize].lazy {
                 lazy.push((e, i as u32));
